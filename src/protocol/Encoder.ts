@@ -1,0 +1,292 @@
+/**
+ * The encoding engine: one growable buffer with a `DataView` over it, big-endian primitive
+ * writers, strings and values. Message layouts are in `encode-messages.ts`.
+ *
+ * @packageDocumentation
+ */
+import { HEADER_SIZE, HEADER_SIZE_WITH_TS, MAGIC_BYTE, MAX_PAYLOAD_SIZE, VAL, defaultQoS } from './codes.js';
+import { ClaspEncodeError } from './errors.js';
+import { type Limits, resolveLimits } from './limits.js';
+import type { FrameOptions, Message, U64, Value } from './types.js';
+import { utf8Write } from './utf8.js';
+import { writeMessage } from './encode-messages.js';
+import { badField, rangeError, valueType } from './encode-helpers.js';
+
+const TWO_POW_32 = 0x1_0000_0000;
+const U64_MAX = 0xffff_ffff_ffff_ffffn;
+const I64_MIN = -0x8000_0000_0000_0000n;
+const I64_MAX = 0x7fff_ffff_ffff_ffffn;
+/** Bytes a frame can reach (largest header + payload); writing beyond means "too large". */
+const MAX_FRAME_SIZE = HEADER_SIZE_WITH_TS + MAX_PAYLOAD_SIZE;
+
+/** Options of an {@link Encoder}. */
+export interface EncoderOptions {
+  /** Initial buffer size in bytes (at least 64); the buffer doubles as needed. Default 2048. */
+  initialBufferSize?: number;
+  /** Depth limits applied while encoding (cycles hit `maxDepth`). Default {@link DEFAULT_LIMITS}. */
+  limits?: Partial<Limits>;
+}
+
+/**
+ * A reusable CLASP encoder. Not re-entrant; one instance per thread of use is enough, and the
+ * module-level façades share one. Every call starts from a clean state, so an instance keeps
+ * working after any {@link ClaspEncodeError}.
+ */
+export class Encoder {
+  /** @internal */ buf: Uint8Array;
+  /** @internal */ view: DataView;
+  /** @internal */ pos = 0;
+  /** @internal */ readonly limits: Limits;
+
+  constructor(options: EncoderOptions = {}) {
+    this.buf = new Uint8Array(Math.max(64, options.initialBufferSize ?? 2048));
+    this.view = new DataView(this.buf.buffer);
+    this.limits = resolveLimits(options.limits);
+  }
+
+  /**
+   * Encodes a message into a full frame and returns a **view into the encoder's buffer**, valid
+   * only until the next call on this encoder. Use it to hand bytes straight to `WebSocket.send`;
+   * anything that keeps the bytes (a recorder) must copy them or use {@link encodeFrame}.
+   * @param options.qos frame QoS, default Rust `default_qos` of the message; `options.timestamp` µs.
+   * @throws ClaspEncodeError
+   */
+  encodeFrameSharedRef(message: Message, options?: FrameOptions): Uint8Array {
+    const end = this.writeFrame(message, options); // may grow (replace) this.buf
+    return this.buf.subarray(0, end);
+  }
+
+  /**
+   * Encodes a message into a full frame and returns a copy of exact length with its own
+   * `ArrayBuffer` (offset 0), safe to keep, transfer or store.
+   * @throws ClaspEncodeError
+   */
+  encodeFrame(message: Message, options?: FrameOptions): Uint8Array {
+    const end = this.writeFrame(message, options); // may grow (replace) this.buf
+    return this.buf.slice(0, end);
+  }
+
+  /** Writes the frame at offset 0 of the buffer; returns its length. */
+  private writeFrame(message: Message, options: FrameOptions | undefined): number {
+    const timestamp = options?.timestamp;
+    const headerSize = timestamp === undefined ? HEADER_SIZE : HEADER_SIZE_WITH_TS;
+    this.pos = headerSize;
+    writeMessage(this, message, 0);
+    const end = this.pos;
+    const payloadLength = end - headerSize;
+    if (payloadLength > MAX_PAYLOAD_SIZE) this.tooLarge('payload', payloadLength);
+    const qos = options?.qos ?? defaultQoS(message);
+    if (qos !== 0 && qos !== 1 && qos !== 2) throw rangeError(qos, 'QoS (0, 1 or 2)', 'qos');
+    const buf = this.buf;
+    buf[0] = MAGIC_BYTE;
+    buf[1] = ((qos & 3) << 6) | (timestamp === undefined ? 0 : 0x20) | 0x01;
+    buf[2] = payloadLength >>> 8;
+    buf[3] = payloadLength & 0xff;
+    if (timestamp !== undefined) {
+      this.pos = 4;
+      this.u64(timestamp, 'timestamp');
+      this.pos = end;
+    }
+    return end;
+  }
+
+  /**
+   * Encodes a message payload (no frame header) and returns a copy of exact length.
+   * @throws ClaspEncodeError
+   */
+  encodePayload(message: Message): Uint8Array {
+    this.pos = 0;
+    this.ensure(64);
+    writeMessage(this, message, 0);
+    if (this.pos > MAX_PAYLOAD_SIZE) this.tooLarge('payload', this.pos);
+    return this.buf.slice(0, this.pos);
+  }
+
+  /** @internal Makes room for `n` more bytes. */
+  ensure(n: number): void {
+    const need = this.pos + n;
+    if (need <= this.buf.length) return;
+    if (this.pos > MAX_FRAME_SIZE) this.tooLarge('payload', this.pos);
+    const next = new Uint8Array(Math.max(this.buf.length * 2, need));
+    next.set(this.buf.subarray(0, this.pos));
+    this.buf = next;
+    this.view = new DataView(next.buffer);
+  }
+
+  /** @internal */ u8(v: number, path: string): void {
+    if ((v & 0xff) !== v) throw rangeError(v, 'u8', path);
+    this.ensure(1);
+    this.buf[this.pos++] = v;
+  }
+
+  /** @internal */ u16(v: number, path: string): void {
+    if ((v & 0xffff) !== v) throw rangeError(v, 'u16', path);
+    this.ensure(2);
+    this.view.setUint16(this.pos, v);
+    this.pos += 2;
+  }
+
+  /** @internal */ u32(v: number, path: string): void {
+    if (v >>> 0 !== v) throw rangeError(v, 'u32', path);
+    this.ensure(4);
+    this.view.setUint32(this.pos, v);
+    this.pos += 4;
+  }
+
+  /** @internal Writes a u64 from a bigint or a non-negative safe-integer number. */
+  u64(v: U64, path: string): void {
+    this.ensure(8);
+    if (typeof v === 'number') {
+      if (!(Number.isSafeInteger(v) && v >= 0)) throw rangeError(v, 'u64', path);
+      this.view.setUint32(this.pos, Math.floor(v / TWO_POW_32));
+      this.view.setUint32(this.pos + 4, v >>> 0);
+    } else if (typeof v === 'bigint' && v >= 0n && v <= U64_MAX) {
+      this.view.setBigUint64(this.pos, v);
+    } else {
+      throw rangeError(v, 'u64', path);
+    }
+    this.pos += 8;
+  }
+
+  /** @internal */ f64(v: number, path: string): void {
+    if (typeof v !== 'number') throw badField(path, 'a number');
+    this.ensure(8);
+    this.view.setFloat64(this.pos, v);
+    this.pos += 8;
+  }
+
+  /** @internal Writes `str`: u16 byte length + UTF-8. */
+  str(s: string, path: string): void {
+    if (typeof s !== 'string') throw badField(path, 'a string');
+    const n = s.length;
+    if (n > MAX_PAYLOAD_SIZE) this.tooLarge(path, n);
+    this.ensure(2 + n * 3);
+    const buf = this.buf;
+    const start = this.pos + 2;
+    // ASCII inline (the common case for addresses and keys); the rest through TextEncoder.
+    let i = 0;
+    for (; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c > 0x7f) break;
+      buf[start + i] = c;
+    }
+    const written = i === n ? n : i + utf8Write(s.slice(i), buf, start + i);
+    if (written > MAX_PAYLOAD_SIZE) this.tooLarge(path, written);
+    buf[start - 2] = written >>> 8;
+    buf[start - 1] = written & 0xff;
+    this.pos = start + written;
+  }
+
+  /** @internal Writes a `tv`: type byte + value data. */
+  value(v: Value | undefined, depth: number, path: string): void {
+    if (typeof v === 'number') {
+      // The most common value; skips the type dispatch (measured with npm run bench:codec).
+      this.ensure(9);
+      this.buf[this.pos] = VAL.F64;
+      this.view.setFloat64(this.pos + 1, v);
+      this.pos += 9;
+      return;
+    }
+    if (typeof v === 'string') {
+      this.ensure(1);
+      this.buf[this.pos++] = VAL.STRING;
+      this.str(v, path);
+      return;
+    }
+    const type = valueType(v, path);
+    this.ensure(1);
+    this.buf[this.pos++] = type;
+    this.valueData(v, type, depth, path);
+  }
+
+  /** @internal Writes value data of an already chosen type (SET writes the type in its flags). */
+  valueData(v: Value | undefined, type: number, depth: number, path: string): void {
+    switch (type) {
+      case VAL.NULL:
+        return;
+      case VAL.BOOL:
+        this.ensure(1);
+        this.buf[this.pos++] = v ? 1 : 0;
+        return;
+      case VAL.I64: {
+        const i = v as bigint;
+        if (i < I64_MIN || i > I64_MAX) throw rangeError(i, 'i64', path);
+        this.ensure(8);
+        this.view.setBigInt64(this.pos, i);
+        this.pos += 8;
+        return;
+      }
+      case VAL.F64:
+        this.f64(v as number, path);
+        return;
+      case VAL.STRING:
+        this.str(v as string, path);
+        return;
+      case VAL.BYTES:
+        this.bytes(v as Uint8Array, path);
+        return;
+      case VAL.ARRAY:
+        this.array(v as readonly Value[], depth + 1, path);
+        return;
+      default:
+        this.map(v as ReadonlyMap<string, Value> | Record<string, Value>, depth + 1, path);
+    }
+  }
+
+  private bytes(b: Uint8Array, path: string): void {
+    const n = b.length;
+    if (n > MAX_PAYLOAD_SIZE) this.tooLarge(path, n);
+    this.ensure(2 + n);
+    this.view.setUint16(this.pos, n);
+    this.buf.set(b, this.pos + 2);
+    this.pos += 2 + n;
+  }
+
+  private array(a: readonly Value[], depth: number, path: string): void {
+    if (depth > this.limits.maxDepth) throw depthError(path, this.limits.maxDepth);
+    const n = a.length;
+    this.count(n, path);
+    for (let i = 0; i < n; i++) this.value(a[i], depth, path);
+  }
+
+  private map(m: ReadonlyMap<string, Value> | Record<string, Value>, depth: number, path: string): void {
+    if (depth > this.limits.maxDepth) throw depthError(path, this.limits.maxDepth);
+    if (m instanceof Map) {
+      this.count(m.size, path);
+      for (const [k, v] of m as ReadonlyMap<string, Value>) {
+        this.str(k, path);
+        this.value(v, depth, path);
+      }
+      return;
+    }
+    // One for-in pass with the count back-patched: no `Object.keys` array per map.
+    this.ensure(2);
+    const countAt = this.pos;
+    this.pos += 2;
+    let n = 0;
+    for (const k in m) {
+      if (!Object.prototype.hasOwnProperty.call(m, k)) continue; // never inherited (polluted) keys
+      this.str(k, path);
+      this.value((m as Record<string, Value>)[k], depth, path);
+      n++;
+    }
+    if (n > 0xffff) this.tooLarge(path, n);
+    this.view.setUint16(countAt, n);
+  }
+
+  /** @internal Writes a u16 count, refusing counts the u16 would truncate (Rust `as u16` would). */
+  count(n: number, path: string): void {
+    if (n > 0xffff) this.tooLarge(path, n);
+    this.ensure(2);
+    this.view.setUint16(this.pos, n);
+    this.pos += 2;
+  }
+
+  /** @internal */ tooLarge(path: string, n: number): never {
+    throw new ClaspEncodeError('too-large', `${n} exceeds the u16 length limit of 65535`, path);
+  }
+}
+
+function depthError(path: string, max: number): ClaspEncodeError {
+  return new ClaspEncodeError('limit-exceeded', `values nested deeper than maxDepth ${max}`, path);
+}

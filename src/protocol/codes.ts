@@ -1,0 +1,246 @@
+/**
+ * Code tables of the CLASP wire format, named and valued exactly as in the Rust crate
+ * `clasp-core` (`codec.rs` modules `msg`, `val`, `sig`, `phase`; `frame.rs`; `lib.rs`).
+ * All multi-byte fields on the wire are big-endian.
+ *
+ * @packageDocumentation
+ */
+
+/** First byte of every frame (`MAGIC_BYTE` in `lib.rs`): ASCII `S`. */
+export const MAGIC_BYTE = 0x53;
+/** Frame header size without a timestamp: magic, flags, u16 payload length. */
+export const HEADER_SIZE = 4;
+/** Frame header size with the optional u64 µs timestamp. */
+export const HEADER_SIZE_WITH_TS = 12;
+/** Largest payload a frame can carry (the length field is a u16). */
+export const MAX_PAYLOAD_SIZE = 65535;
+/** `PROTOCOL_VERSION` in `lib.rs`; the version byte of HELLO/WELCOME. */
+export const PROTOCOL_VERSION = 1;
+/** WebSocket subprotocol (`WS_SUBPROTOCOL`). */
+export const WS_SUBPROTOCOL = 'clasp';
+/** Default WebSocket port of the router (`DEFAULT_WS_PORT`). */
+export const DEFAULT_WS_PORT = 7330;
+/** Default UDP discovery port (`DEFAULT_DISCOVERY_PORT`). */
+export const DEFAULT_DISCOVERY_PORT = 7331;
+
+/**
+ * Message type codes (the first payload byte of a v1 binary message). The 17 codes of
+ * `@clasp-to/core` plus `FEDERATION_SYNC` and `REPLAY`, which only the Rust crate knows.
+ */
+export const MSG = {
+  HELLO: 0x01,
+  WELCOME: 0x02,
+  ANNOUNCE: 0x03,
+  FEDERATION_SYNC: 0x04,
+  SUBSCRIBE: 0x10,
+  UNSUBSCRIBE: 0x11,
+  PUBLISH: 0x20,
+  SET: 0x21,
+  GET: 0x22,
+  SNAPSHOT: 0x23,
+  REPLAY: 0x24,
+  BUNDLE: 0x30,
+  SYNC: 0x40,
+  PING: 0x41,
+  PONG: 0x42,
+  ACK: 0x50,
+  ERROR: 0x51,
+  QUERY: 0x60,
+  RESULT: 0x61,
+} as const;
+
+/** A message type name, the `type` discriminant of {@link Message}. */
+export type MessageTypeName = keyof typeof MSG;
+
+/** Value type codes (`val` module). `0x0C`–`0xFF` are unknown. */
+export const VAL = {
+  NULL: 0x00,
+  BOOL: 0x01,
+  I8: 0x02,
+  I16: 0x03,
+  I32: 0x04,
+  I64: 0x05,
+  F32: 0x06,
+  F64: 0x07,
+  STRING: 0x08,
+  BYTES: 0x09,
+  ARRAY: 0x0a,
+  MAP: 0x0b,
+} as const;
+
+/** Signal type codes (PUBLISH flags bits 7–5, ANNOUNCE/RESULT signal byte). Unknown codes decode as event. */
+export const SIG = { PARAM: 0, EVENT: 1, STREAM: 2, GESTURE: 3, TIMELINE: 4 } as const;
+
+/** Gesture phase codes (PUBLISH flags bits 2–0). Unknown codes decode as start. */
+export const PHASE = { START: 0, MOVE: 1, END: 2, CANCEL: 3 } as const;
+
+/**
+ * Quality of service, frame flag bits 7–6. The reserved bit pattern `11` decodes as `Fire`,
+ * as Rust's `FrameFlags::from_byte` does (`@clasp-to/core` would report 3).
+ */
+export const QoS = { Fire: 0, Confirm: 1, Commit: 2 } as const;
+/** One of the {@link QoS} levels. */
+export type QoS = (typeof QoS)[keyof typeof QoS];
+
+/** FEDERATION_SYNC operation codes (`FederationOp` in `types.rs`). Other codes are a decode error. */
+export const FEDERATION_OP = {
+  DeclareNamespaces: 1,
+  RequestSync: 2,
+  RevisionVector: 3,
+  SyncComplete: 4,
+} as const;
+/** A FEDERATION_SYNC operation name. */
+export type FederationOp = keyof typeof FEDERATION_OP;
+
+/** Error codes the Rust router defines (`ErrorCode` in `error.rs`). A decoder accepts any u16. */
+export const ERROR_CODE = {
+  InvalidFrame: 100,
+  InvalidMessage: 101,
+  UnsupportedVersion: 102,
+  InvalidAddress: 200,
+  AddressNotFound: 201,
+  PatternError: 202,
+  Unauthorized: 300,
+  Forbidden: 301,
+  TokenExpired: 302,
+  RevisionConflict: 400,
+  LockHeld: 401,
+  InvalidValue: 402,
+  InternalError: 500,
+  ServiceUnavailable: 501,
+  Timeout: 502,
+} as const;
+
+/** Signal type names, indexed by {@link SIG} code. */
+export const SIGNAL_NAMES = ['param', 'event', 'stream', 'gesture', 'timeline'] as const;
+/** A signal type name. */
+export type SignalType = (typeof SIGNAL_NAMES)[number];
+
+/** Gesture phase names, indexed by {@link PHASE} code. */
+export const PHASE_NAMES = ['start', 'move', 'end', 'cancel'] as const;
+/** A gesture phase name. */
+export type GesturePhase = (typeof PHASE_NAMES)[number];
+
+/** FEDERATION_SYNC op names, indexed by code − 1. */
+export const FEDERATION_OP_NAMES = ['DeclareNamespaces', 'RequestSync', 'RevisionVector', 'SyncComplete'] as const;
+
+/** SUBSCRIBE/REPLAY type-mask bits, in signal-code order (`0xFF` on the wire = all types). */
+export const SIGNAL_MASK_BITS = [0x01, 0x02, 0x04, 0x08, 0x10] as const;
+
+/** HELLO/WELCOME feature bits, in the order the decoder lists them. `federation` is HELLO-only. */
+export const FEATURE_BITS = [
+  ['param', 0x80],
+  ['event', 0x40],
+  ['stream', 0x20],
+  ['gesture', 0x10],
+  ['timeline', 0x08],
+  ['federation', 0x04],
+] as const;
+
+const MSG_NAME_TABLE: (MessageTypeName | undefined)[] = new Array<MessageTypeName | undefined>(256).fill(undefined);
+for (const [name, code] of Object.entries(MSG) as [MessageTypeName, number][]) MSG_NAME_TABLE[code] = name;
+
+/** The message type name of a type code, or `undefined` for an unknown code. */
+export function messageTypeName(code: number): MessageTypeName | undefined {
+  return MSG_NAME_TABLE[code & 0xff];
+}
+
+/** Signal name of a code; unknown codes are `event`, as in Rust and `@clasp-to/core`. */
+export function signalFromCode(code: number): SignalType {
+  return SIGNAL_NAMES[code] ?? 'event';
+}
+
+/** Signal code of a name; an absent or unknown name is event (1), as both encoders do. */
+export function signalCode(signal: string | undefined): number {
+  switch (signal) {
+    case 'param': return SIG.PARAM;
+    case 'stream': return SIG.STREAM;
+    case 'gesture': return SIG.GESTURE;
+    case 'timeline': return SIG.TIMELINE;
+    default: return SIG.EVENT;
+  }
+}
+
+/** Phase name of a code; unknown codes are `start`. */
+export function phaseFromCode(code: number): GesturePhase {
+  return PHASE_NAMES[code] ?? 'start';
+}
+
+/** Phase code of a name; absent or unknown is start (0). */
+export function phaseCode(phase: string | undefined): number {
+  switch (phase) {
+    case 'move': return PHASE.MOVE;
+    case 'end': return PHASE.END;
+    case 'cancel': return PHASE.CANCEL;
+    default: return PHASE.START;
+  }
+}
+
+const SIGNAL_BIT: ReadonlyMap<string, number> = new Map(SIGNAL_NAMES.map((name, i) => [name, SIGNAL_MASK_BITS[i] ?? 0]));
+
+/** Type mask of a signal list: `0xFF` (all) when absent or empty; unknown names are dropped. */
+export function signalMask(types: readonly string[] | undefined): number {
+  if (types === undefined || types.length === 0) return 0xff;
+  let mask = 0;
+  for (let i = 0; i < types.length; i++) mask |= SIGNAL_BIT.get(types[i] as string) ?? 0;
+  return mask;
+}
+
+/** Signal list of a type mask: `0xFF` and `0x00` both mean all types and give `[]`. */
+export function signalsFromMask(mask: number): SignalType[] {
+  const out: SignalType[] = [];
+  if (mask === 0xff) return out;
+  for (let i = 0; i < SIGNAL_NAMES.length; i++) {
+    if (mask & (SIGNAL_MASK_BITS[i] ?? 0)) out.push(SIGNAL_NAMES[i] as SignalType);
+  }
+  return out;
+}
+
+const FEATURE_BIT: ReadonlyMap<string, number> = new Map(FEATURE_BITS);
+
+/** Feature bitmask of a feature list. `federation` (0x04) only when `allowFederation` (HELLO). */
+export function featureMask(features: readonly string[] | undefined, allowFederation: boolean): number {
+  let mask = 0;
+  if (features === undefined) return mask;
+  for (let i = 0; i < features.length; i++) mask |= FEATURE_BIT.get(features[i] as string) ?? 0;
+  return allowFederation ? mask : mask & ~0x04;
+}
+
+/** Feature list of a bitmask, in the fixed order of {@link FEATURE_BITS}. */
+export function featuresFromMask(mask: number, allowFederation: boolean): string[] {
+  const out: string[] = [];
+  for (const [name, bit] of FEATURE_BITS) {
+    if (mask & bit && (allowFederation || name !== 'federation')) out.push(name);
+  }
+  return out;
+}
+
+/**
+ * The QoS Rust's `Message::default_qos` gives a message (what {@link encode} uses when no QoS
+ * is passed). Differs from `@clasp-to/core` for PUBLISH timeline (Commit, JS: Confirm), PUBLISH
+ * without a signal (Fire, JS: Confirm), and the Rust-only FEDERATION_SYNC/REPLAY (Confirm).
+ */
+export function defaultQoS(message: { readonly type: string; readonly signal?: string | undefined }): QoS {
+  switch (message.type) {
+    case 'SET':
+    case 'SUBSCRIBE':
+    case 'UNSUBSCRIBE':
+    case 'FEDERATION_SYNC':
+    case 'REPLAY':
+      return QoS.Confirm;
+    case 'BUNDLE':
+      return QoS.Commit;
+    case 'PUBLISH':
+      switch (message.signal) {
+        case 'param':
+        case 'event':
+          return QoS.Confirm;
+        case 'timeline':
+          return QoS.Commit;
+        default:
+          return QoS.Fire;
+      }
+    default:
+      return QoS.Fire;
+  }
+}
