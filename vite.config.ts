@@ -1,10 +1,22 @@
 /// <reference types="vitest/config" />
+import { crx, type ManifestV3Export } from '@crxjs/vite-plugin';
 import { defineConfig } from 'vite';
+import manifest from './manifest.json' with { type: 'json' };
 
-// One config for the extension build (added with the extension) and for vitest.
-// Unit tests run in Node; tests under test/browser and test/e2e drive real Chromium
-// themselves (playwright-core / puppeteer-core), one file at a time on this 2-core machine.
-export default defineConfig({
+// One config for the extension build and for vitest.
+// - `vite build --mode extension` (npm run build:ext): the DevTools extension via @crxjs/vite-plugin
+//   into dist-ext/. The crx plugin is applied only in that mode, never under vitest or a dev server
+//   (crxjs's dev mode adds externally_connectable and web_accessible_resources: never ship that).
+// - vitest: unit tests run in Node; tests under test/browser and test/e2e drive real Chromium
+//   themselves (playwright-core / puppeteer-core), one file at a time on this 2-core machine.
+export default defineConfig(({ mode }) => ({
+  plugins: mode === 'extension' ? [crx({ manifest: manifest as ManifestV3Export })] : [],
+  build: {
+    outDir: 'dist-ext',
+    emptyOutDir: true,
+    // The panel page is referenced only at runtime (chrome.devtools.panels.create): crxjs cannot find it.
+    rollupOptions: { input: { panel: 'extension/panel/panel.html' } },
+  },
   test: {
     projects: [
       {
@@ -28,4 +40,4 @@ export default defineConfig({
       },
     ],
   },
-});
+}));

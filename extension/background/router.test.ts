@@ -1,0 +1,125 @@
+import { expect, test } from 'vitest';
+import type { PanelMessage, RelayMessage } from '../shared/messages.js';
+import { Router, type RouterPort } from './router.js';
+
+const ORIGIN = 'chrome-extension://abc/';
+
+class FakePort implements RouterPort {
+  posted: unknown[] = [];
+  disconnected = false;
+  #onMessage: ((m: unknown) => void)[] = [];
+  #onDisconnect: (() => void)[] = [];
+  constructor(
+    readonly name: string,
+    readonly sender: RouterPort['sender'],
+  ) {}
+  postMessage(message: unknown) {
+    this.posted.push(JSON.parse(JSON.stringify(message)));
+  }
+  disconnect() {
+    this.disconnected = true;
+  }
+  readonly onMessage = { addListener: (l: (m: unknown) => void) => void this.#onMessage.push(l) };
+  readonly onDisconnect = { addListener: (l: () => void) => void this.#onDisconnect.push(l) };
+  send(message: RelayMessage) {
+    for (const l of this.#onMessage) l(message);
+  }
+  drop() {
+    for (const l of this.#onDisconnect) l();
+  }
+}
+
+const relay = (tab: number, frameId = 0) => new FakePort('relay', { tab: { id: tab }, frameId, url: `https://page${tab}.test/` });
+const panel = (tab: number, url = `${ORIGIN}extension/panel/panel.html`) => new FakePort(`panel:${tab}`, { url });
+const stats = { rejected: 0, evicted: 0, truncated: 0 };
+const events = (doc: string, text: string): RelayMessage => ({ type: 'events', doc, backlog: false, events: [{ k: 'frame', n: 1, seq: 1, t: 1, cid: 'w1', dir: 'in', text, size: text.length }], stats });
+
+function setup() {
+  const woken: number[] = [];
+  return { router: new Router(ORIGIN, (tab) => woken.push(tab)), woken };
+}
+
+test('a relay without any panel is told to go dormant and disconnected', () => {
+  const { router } = setup();
+  const r = relay(1);
+  router.accept(r);
+  r.send({ type: 'hello', v: 1, doc: 'd1', url: 'ignored' });
+  expect(r.posted).toEqual([{ type: 'dormant' }]);
+  expect(r.disconnected).toBe(true);
+  expect(router.relayCount(1)).toBe(0);
+});
+
+test('a panel wakes its tab; its relays subscribe and their events reach only that tab', () => {
+  const { router, woken } = setup();
+  const p1 = panel(1);
+  const p2 = panel(2);
+  router.accept(p1);
+  router.accept(p2);
+  expect(woken).toEqual([1, 2]);
+  const r1 = relay(1, 3);
+  const r2 = relay(2);
+  router.accept(r1);
+  router.accept(r2);
+  r1.send({ type: 'hello', v: 1, doc: 'd1', url: 'https://evil.test/' });
+  r2.send({ type: 'hello', v: 1, doc: 'd2', url: '' });
+  expect(r1.posted).toEqual([{ type: 'subscribe' }]);
+  r1.send(events('d1', 'tab one'));
+  r2.send(events('d2', 'tab two'));
+  const texts = (p: FakePort) => (p.posted as PanelMessage[]).flatMap((m) => (m.type === 'events' ? m.events.map((e) => (e.k === 'frame' ? e.text : '')) : []));
+  expect(texts(p1)).toEqual(['tab one']);
+  expect(texts(p2)).toEqual(['tab two']);
+  // frameId and url come from the browser's sender, not from the message
+  expect(p1.posted[0]).toEqual({ type: 'document', frameId: 3, url: 'https://page1.test/', doc: 'd1' });
+});
+
+test('the document id is the one the port announced, whatever a later message claims', () => {
+  const { router } = setup();
+  const p = panel(1);
+  router.accept(p);
+  const r = relay(1);
+  router.accept(r);
+  r.send({ type: 'hello', v: 1, doc: 'd1', url: '' });
+  r.send(events('someone-else', 'x'));
+  expect(p.posted.at(-1)).toMatchObject({ type: 'events', doc: 'd1' });
+});
+
+test('events before hello are ignored', () => {
+  const { router } = setup();
+  const p = panel(1);
+  router.accept(p);
+  const r = relay(1);
+  router.accept(r);
+  r.send(events('d1', 'early'));
+  expect(p.posted).toEqual([]);
+});
+
+test('panels from another origin, bad tab ids, relays without a tab and unknown ports are refused', () => {
+  const { router } = setup();
+  const ports = [panel(1, 'https://evil.test/panel.html'), panel(-1), new FakePort('panel:abc', { url: ORIGIN }), new FakePort('relay', {}), new FakePort('other', { url: ORIGIN })];
+  for (const p of ports) router.accept(p);
+  expect(ports.every((p) => p.disconnected)).toBe(true);
+  expect(router.panelCount(1)).toBe(0);
+});
+
+test('when the last panel of a tab leaves, its relays go dormant', () => {
+  const { router } = setup();
+  const p = panel(1);
+  router.accept(p);
+  const r = relay(1);
+  router.accept(r);
+  r.send({ type: 'hello', v: 1, doc: 'd1', url: '' });
+  p.drop();
+  expect(r.posted).toEqual([{ type: 'subscribe' }, { type: 'dormant' }]);
+  expect(r.disconnected).toBe(true);
+});
+
+test('a relay that goes away is reported to the panel', () => {
+  const { router } = setup();
+  const p = panel(1);
+  router.accept(p);
+  const r = relay(1, 7);
+  router.accept(r);
+  r.send({ type: 'hello', v: 1, doc: 'd1', url: '' });
+  r.drop();
+  expect(p.posted.at(-1)).toEqual({ type: 'document-gone', frameId: 7, doc: 'd1' });
+});

@@ -1,0 +1,148 @@
+/**
+ * Port routing of the service worker (unit-tested with fake ports).
+ *
+ * - A relay port belongs to the tab the browser names in `port.sender.tab.id`; nothing in a message
+ *   can change that. Its events go only to panels of that tab.
+ * - A panel port is named `panel:<tabId>` (a devtools page has no `sender.tab`) and is accepted only
+ *   when `port.sender.url` is a page of this extension.
+ * - All state lives in ports, so a restarted worker rebuilds it when both sides reconnect.
+ *
+ * @packageDocumentation
+ */
+import { PANEL_PORT_PREFIX, RELAY_PORT, type PanelMessage, type RelayCommand, type RelayMessage } from '../shared/messages.js';
+
+/** The part of `chrome.runtime.Port` the router uses. */
+export interface RouterPort {
+  readonly name: string;
+  readonly sender?: { readonly tab?: { readonly id?: number }; readonly frameId?: number; readonly url?: string };
+  postMessage(message: unknown): void;
+  disconnect(): void;
+  readonly onMessage: { addListener(listener: (message: unknown) => void): void };
+  readonly onDisconnect: { addListener(listener: () => void): void };
+}
+
+/** Tab id as the browser reports it. */
+export type TabId = number & { readonly __tabId: true };
+
+interface RelayEntry {
+  readonly port: RouterPort;
+  readonly frameId: number;
+  readonly url: string;
+  doc: string | null;
+}
+
+/** Routes relay ports to the panel ports of the same tab. */
+export class Router {
+  readonly #relays = new Map<TabId, Set<RelayEntry>>();
+  readonly #panels = new Map<TabId, Set<RouterPort>>();
+
+  /**
+   * @param extensionOrigin `chrome-extension://<id>/` — the only origin a panel may connect from.
+   * @param wakeTab asks every relay of a tab to connect (`chrome.tabs.sendMessage`).
+   */
+  constructor(
+    readonly extensionOrigin: string,
+    readonly wakeTab: (tabId: TabId) => void,
+  ) {}
+
+  /** Number of panels watching a tab. */
+  panelCount(tabId: number): number {
+    return this.#panels.get(tabId as TabId)?.size ?? 0;
+  }
+
+  /** Number of relays connected for a tab. */
+  relayCount(tabId: number): number {
+    return this.#relays.get(tabId as TabId)?.size ?? 0;
+  }
+
+  /** Takes a newly connected port; unknown or unauthorised ports are disconnected. */
+  accept(port: RouterPort): void {
+    if (port.name === RELAY_PORT) this.#acceptRelay(port);
+    else if (port.name.startsWith(PANEL_PORT_PREFIX)) this.#acceptPanel(port);
+    else port.disconnect();
+  }
+
+  #acceptRelay(port: RouterPort): void {
+    const tabId = port.sender?.tab?.id;
+    if (typeof tabId !== 'number' || tabId < 0) return port.disconnect();
+    const tab = tabId as TabId;
+    const entry: RelayEntry = { port, frameId: port.sender?.frameId ?? 0, url: port.sender?.url ?? '', doc: null };
+    setOf(this.#relays, tab).add(entry);
+    port.onDisconnect.addListener(() => {
+      deleteFrom(this.#relays, tab, entry);
+      if (entry.doc !== null) this.#toPanels(tab, { type: 'document-gone', frameId: entry.frameId, doc: entry.doc });
+    });
+    port.onMessage.addListener((message) => this.#fromRelay(tab, entry, message as RelayMessage));
+  }
+
+  #fromRelay(tab: TabId, entry: RelayEntry, message: RelayMessage): void {
+    if (typeof message !== 'object' || message === null) return;
+    if (message.type === 'hello') {
+      entry.doc = String(message.doc);
+      if (this.panelCount(tab) === 0) {
+        entry.port.postMessage({ type: 'dormant' } satisfies RelayCommand);
+        entry.port.disconnect();
+        deleteFrom(this.#relays, tab, entry);
+        return;
+      }
+      this.#toPanels(tab, { type: 'document', frameId: entry.frameId, url: entry.url, doc: entry.doc });
+      entry.port.postMessage({ type: 'subscribe' } satisfies RelayCommand);
+    } else if (message.type === 'events' && entry.doc !== null) {
+      // frameId and url come from the browser; doc must match what this port announced.
+      this.#toPanels(tab, {
+        type: 'events',
+        frameId: entry.frameId,
+        url: entry.url,
+        doc: entry.doc,
+        backlog: message.backlog === true,
+        events: Array.isArray(message.events) ? message.events : [],
+        stats: message.stats,
+      });
+    }
+  }
+
+  #acceptPanel(port: RouterPort): void {
+    const tabId = Number(port.name.slice(PANEL_PORT_PREFIX.length));
+    if (!Number.isSafeInteger(tabId) || tabId < 0 || !(port.sender?.url ?? '').startsWith(this.extensionOrigin)) {
+      return port.disconnect();
+    }
+    const tab = tabId as TabId;
+    setOf(this.#panels, tab).add(port);
+    port.onDisconnect.addListener(() => {
+      deleteFrom(this.#panels, tab, port);
+      if (this.panelCount(tab) === 0) this.#sleepRelays(tab);
+    });
+    this.wakeTab(tab);
+  }
+
+  #sleepRelays(tab: TabId): void {
+    for (const entry of this.#relays.get(tab) ?? []) {
+      entry.port.postMessage({ type: 'dormant' } satisfies RelayCommand);
+      entry.port.disconnect();
+    }
+    this.#relays.delete(tab);
+  }
+
+  #toPanels(tab: TabId, message: PanelMessage): void {
+    for (const panel of this.#panels.get(tab) ?? []) {
+      try {
+        panel.postMessage(message);
+      } catch {
+        deleteFrom(this.#panels, tab, panel); // broken pipe: the panel went away mid-message
+      }
+    }
+  }
+}
+
+function setOf<V>(map: Map<TabId, Set<V>>, tab: TabId): Set<V> {
+  let set = map.get(tab);
+  if (set === undefined) map.set(tab, (set = new Set()));
+  return set;
+}
+
+function deleteFrom<V>(map: Map<TabId, Set<V>>, tab: TabId, value: V): void {
+  const set = map.get(tab);
+  if (set === undefined) return;
+  set.delete(value);
+  if (set.size === 0) map.delete(tab);
+}

@@ -1,0 +1,67 @@
+/**
+ * ISOLATED-world content script, `document_start`, every frame.
+ * Hop: hook.iife.ts (MAIN world) → CustomEvent on the per-document secret name → [this file] →
+ * port 'relay' → service worker (background/index.ts).
+ *
+ * Lifecycle:
+ * - at start it agrees on the secret with the hook, then keeps every valid event in a bounded backlog
+ *   (RelayCore) — so a panel opened late still sees the frames since load;
+ * - it connects once to announce the document; with no panel open the service worker answers
+ *   `dormant` and the port is closed (no IPC per frame, the worker may sleep);
+ * - when a panel opens, the worker wakes the relays of its tab (`tabs.sendMessage` → `connect`); a
+ *   port that drops while subscribed (worker restart, bfcache) is reconnected.
+ *
+ * Named `.iife.ts` for crxjs: it must run synchronously at document_start, before any page script
+ * could read the handshake attribute.
+ */
+import { CHANNEL_PREFIX, HANDSHAKE_ATTRIBUTE, PROTOCOL_VERSION, RELAY_PORT, type RelayCommand, type RelayMessage } from '../shared/messages.js';
+import { RELAY_FLUSH_MS } from '../shared/limits.js';
+import { RelayCore } from './relay-core.js';
+
+(() => {
+  const root = document.documentElement;
+  if (root === null) return;
+  let channel = root.getAttribute(HANDSHAKE_ATTRIBUTE);
+  if (channel !== null) root.removeAttribute(HANDSHAKE_ATTRIBUTE);
+  else {
+    channel = crypto.randomUUID();
+    root.setAttribute(HANDSHAKE_ATTRIBUTE, channel);
+  }
+
+  let port: chrome.runtime.Port | null = null;
+  let reconnectTimer: ReturnType<typeof setTimeout> | undefined;
+  const core = new RelayCore(
+    crypto.randomUUID(),
+    (message: RelayMessage) => port?.postMessage(message),
+    (flush) => setTimeout(flush, RELAY_FLUSH_MS),
+  );
+
+  document.addEventListener(CHANNEL_PREFIX + channel, (event) => core.acceptDetail((event as CustomEvent<unknown>).detail));
+
+  const connect = (): void => {
+    if (port !== null) return;
+    try {
+      port = chrome.runtime.connect({ name: RELAY_PORT });
+    } catch {
+      return; // extension reloaded or removed: this document keeps its backlog only
+    }
+    const current = port;
+    let keep = true;
+    current.onMessage.addListener((message: RelayCommand) => {
+      keep = core.command(message);
+    });
+    current.onDisconnect.addListener(() => {
+      if (port === current) port = null;
+      const wasSubscribed = core.subscribed;
+      core.disconnected();
+      // Dropped while a panel watched (worker restart, bfcache restore): come back.
+      if (keep && wasSubscribed) reconnectTimer ??= setTimeout(() => ((reconnectTimer = undefined), connect()), 200);
+    });
+    current.postMessage({ type: 'hello', v: PROTOCOL_VERSION, doc: core.doc, url: location.href } satisfies RelayMessage);
+  };
+
+  chrome.runtime.onMessage.addListener((message: unknown) => {
+    if (typeof message === 'object' && message !== null && (message as { type?: unknown }).type === 'connect') connect();
+  });
+  connect();
+})();

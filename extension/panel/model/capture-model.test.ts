@@ -1,0 +1,78 @@
+import { describe, expect, test } from 'vitest';
+import { encode } from '../../../src/protocol/index.js';
+import type { PanelMessage, WireEvent } from '../../shared/messages.js';
+import { bytesToBase64 } from '../../shared/validate.js';
+import { CaptureModel } from './capture-model.js';
+
+const stats = { rejected: 2, evicted: 0, truncated: 0 };
+const batch = (doc: string, events: WireEvent[], frameId = 0): PanelMessage => ({ type: 'events', frameId, url: 'https://app.test/', doc, backlog: false, events, stats });
+const b64 = (bytes: Uint8Array) => bytesToBase64(bytes);
+const SET = encode({ type: 'SET', address: '/a/b', value: 0.5, revision: 3n });
+
+describe('CaptureModel', () => {
+  test('builds connections and decodes CLASP frames; counters are kept per document', () => {
+    const m = new CaptureModel();
+    const { frames } = m.ingest(
+      batch('d1', [
+        { n: 1, k: 'conn', seq: 1, t: 1, cid: 'w1', url: 'ws://x/', protocols: ['clasp'], source: 'websocket', attempt: 0 },
+        { n: 2, k: 'open', seq: 2, t: 2, cid: 'w1', protocol: 'clasp' },
+        { n: 3, k: 'frame', seq: 3, t: 3, cid: 'w1', dir: 'out', bytes: b64(SET), size: SET.length },
+      ]),
+    );
+    expect(frames).toHaveLength(1);
+    expect(frames[0]!.summary).toMatchObject({ kind: 'clasp', type: 'SET', address: '/a/b', qos: 'Confirm', line: '/a/b = 0.5 rev 3' });
+    expect(m.connections.get('d1/w1')).toMatchObject({ state: 'open', clasp: true, url: 'ws://x/' });
+    expect(m.stats.get('d1')).toEqual(stats);
+  });
+
+  test('drops events already received (replayed backlog after a reconnect)', () => {
+    const m = new CaptureModel();
+    const e = (n: number): WireEvent => ({ n, k: 'frame', seq: n, t: n, cid: 'w1', dir: 'in', text: `m${n}`, size: 2 });
+    expect(m.ingest(batch('d1', [e(1), e(2)])).frames).toHaveLength(2);
+    expect(m.ingest(batch('d1', [e(1), e(2), e(3)])).frames.map((f) => f.text)).toEqual(['m3']);
+    expect(m.ingest(batch('d2', [e(1)])).frames).toHaveLength(1); // numbering is per document
+  });
+
+  test('a non-CLASP socket is listed raw until a frame starts with the magic byte', () => {
+    const m = new CaptureModel();
+    const raw = m.ingest(batch('d1', [{ n: 1, k: 'frame', seq: 1, t: 1, cid: 'w9', dir: 'in', bytes: b64(new Uint8Array([1, 2, 3])), size: 3 }])).frames[0]!;
+    expect(raw.summary).toMatchObject({ kind: 'binary', line: '01 02 03' });
+    const clasp = m.ingest(batch('d1', [{ n: 2, k: 'frame', seq: 2, t: 2, cid: 'w9', dir: 'in', bytes: b64(SET), size: SET.length }])).frames[0]!;
+    expect(clasp.summary.type).toBe('SET');
+    expect(m.connections.get('d1/w9')?.clasp).toBe(true);
+  });
+
+  test('bad bytes become an error frame, never an exception', () => {
+    const m = new CaptureModel();
+    const bad = new Uint8Array([0x53, 0x41, 0x00, 0x09, 0x21, 0x07, 0x00, 0xff]);
+    const { frames } = m.ingest(
+      batch('d1', [
+        { n: 1, k: 'frame', seq: 1, t: 1, cid: 'w1', dir: 'in', bytes: b64(bad), size: bad.length },
+        { n: 2, k: 'frame', seq: 2, t: 2, cid: 'w1', dir: 'in', bytes: '!!not base64', size: 3 },
+      ]),
+    );
+    expect(frames.map((f) => f.summary.kind)).toEqual(['error', 'error']);
+    expect(frames[0]!.summary.error).toMatch(/truncated at byte \d+/);
+  });
+
+  test('truncated payloads are flagged', () => {
+    const m = new CaptureModel();
+    const f = m.ingest(batch('d1', [{ n: 1, k: 'frame', seq: 1, t: 1, cid: 'w1', dir: 'in', bytes: b64(SET), size: 5_000_000 }])).frames[0]!;
+    expect(f.truncated).toBe(true);
+  });
+
+  test('a new top-level document after the first is a navigation; iframes and repeats are not', () => {
+    const m = new CaptureModel();
+    const doc = (d: string, frameId = 0): PanelMessage => ({ type: 'document', frameId, url: '', doc: d });
+    expect(m.ingest(doc('d1')).navigatedTo).toBeNull();
+    expect(m.ingest(doc('i1', 4)).navigatedTo).toBeNull();
+    expect(m.ingest(doc('d1')).navigatedTo).toBeNull();
+    expect(m.ingest(doc('d2')).navigatedTo).toBe('d2');
+  });
+
+  test('transport-reported connections are CLASP and carry their name', () => {
+    const m = new CaptureModel();
+    m.ingest(batch('d1', [{ n: 1, k: 'conn', seq: 1, t: 1, cid: 'w1', url: 'ws://x/', protocols: [], source: 'clasp-wasm-transport', name: 'mixer', attempt: 0 }]));
+    expect(m.connections.get('d1/w1')).toMatchObject({ clasp: true, name: 'mixer', source: 'clasp-wasm-transport' });
+  });
+});

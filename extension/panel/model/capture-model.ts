@@ -1,0 +1,127 @@
+/**
+ * Turns the service worker's messages into connection and frame records: drops what was already
+ * received (the relay's arrival number `n`, per document), recognises CLASP connections, decodes
+ * frames once, and reports top-level navigations. Pure apart from the codec; unit-tested.
+ *
+ * @packageDocumentation
+ */
+import type { PanelMessage, RelayStats, WireEvent } from '../../shared/messages.js';
+import { base64ToBytes } from '../../shared/validate.js';
+import type { DecodedMessage } from '../../../src/protocol/index.js';
+import { decodeBinary, hasMagic, summarizeText } from './summarize.js';
+import type { ConnectionRecord, FrameRecord } from './types.js';
+
+/** What one message changed. */
+export interface IngestResult {
+  readonly frames: FrameRecord[];
+  /** A new top-level document replaced the previous one (the page navigated). */
+  readonly navigatedTo: string | null;
+}
+
+/** The subprotocol CLASP servers speak (`WS_SUBPROTOCOL`). */
+const CLASP_SUBPROTOCOL = 'clasp';
+
+/** Connections, per-document progress and relay counters. */
+export class CaptureModel {
+  readonly connections = new Map<string, ConnectionRecord>();
+  readonly stats = new Map<string, RelayStats>();
+  #lastN = new Map<string, number>();
+  #topDoc: string | null = null;
+  /** URL of the inspected page's top document (from the browser, via the service worker). */
+  topUrl = '';
+  #nextId = 1;
+  #nextLabel = 1;
+  /** Called with every decoded CLASP message (the state view uses it, so frames are decoded once). */
+  onMessage: (frame: FrameRecord, message: DecodedMessage) => void = () => undefined;
+
+  /** Id the next frame will get (ids increase across live and imported frames). */
+  takeId(): number {
+    return this.#nextId++;
+  }
+
+  /** Processes one message from the service worker. */
+  ingest(message: PanelMessage): IngestResult {
+    if (message.type === 'document') {
+      if (message.frameId !== 0 || message.doc === this.#topDoc) return { frames: [], navigatedTo: null };
+      const navigated = this.#topDoc !== null;
+      this.topUrl = message.url;
+      this.#topDoc = message.doc;
+      return { frames: [], navigatedTo: navigated ? message.doc : null };
+    }
+    if (message.type !== 'events') return { frames: [], navigatedTo: null };
+    this.stats.set(message.doc, message.stats);
+    const frames: FrameRecord[] = [];
+    let last = this.#lastN.get(message.doc) ?? 0;
+    for (const event of message.events) {
+      if (!(event.n > last)) continue; // already received before a reconnect
+      last = event.n;
+      const frame = this.#apply(message.doc, message.frameId, event);
+      if (frame !== null) frames.push(frame);
+    }
+    this.#lastN.set(message.doc, last);
+    return { frames, navigatedTo: null };
+  }
+
+  /** Forgets connections of every document but `keepDoc` (after a navigation without preserve log). */
+  forgetOtherDocuments(keepDoc: string): void {
+    for (const [key, conn] of this.connections) if (conn.doc !== keepDoc) this.connections.delete(key);
+  }
+
+  /** The connection record for a key, created on first sight. */
+  connection(doc: string, cid: string, frameId: number): ConnectionRecord {
+    const key = `${doc}/${cid}`;
+    let conn = this.connections.get(key);
+    if (conn === undefined) {
+      conn = { key, label: `#${this.#nextLabel++}`, doc, frameId, url: '', protocols: [], protocol: '', source: '', clasp: false, state: 'connecting', errors: [] };
+      this.connections.set(key, conn);
+    }
+    return conn;
+  }
+
+  #apply(doc: string, frameId: number, event: WireEvent): FrameRecord | null {
+    const conn = this.connection(doc, event.cid, frameId);
+    switch (event.k) {
+      case 'conn':
+        conn.url = event.url;
+        conn.protocols = event.protocols;
+        conn.source = event.source;
+        if (event.name !== undefined) conn.name = event.name;
+        if (event.protocols.includes(CLASP_SUBPROTOCOL) || event.source !== 'websocket') conn.clasp = true;
+        return null;
+      case 'open':
+        conn.state = 'open';
+        conn.protocol = event.protocol;
+        if (event.protocol === CLASP_SUBPROTOCOL) conn.clasp = true;
+        return null;
+      case 'close':
+        conn.state = 'closed';
+        conn.closeCode = event.code;
+        conn.closeReason = event.reason;
+        return null;
+      case 'error':
+        if (conn.errors.length < 100) conn.errors.push(event.message);
+        return null;
+      case 'frame':
+        return this.#frame(conn, event);
+    }
+  }
+
+  #frame(conn: ConnectionRecord, event: Extract<WireEvent, { k: 'frame' }>): FrameRecord {
+    const base = { id: this.takeId(), conn, dir: event.dir, t: event.t, size: event.size };
+    if (event.text !== undefined) {
+      return { ...base, text: event.text, truncated: event.text.length < event.size, summary: summarizeText(event.text) };
+    }
+    let bytes: Uint8Array;
+    try {
+      bytes = base64ToBytes(event.bytes ?? '');
+    } catch (error) {
+      const line = `unreadable payload: ${(error as Error).message}`;
+      return { ...base, truncated: false, summary: { kind: 'error', line, error: line } };
+    }
+    if (!conn.clasp && hasMagic(bytes)) conn.clasp = true;
+    const { summary, message } = decodeBinary(bytes, conn.clasp);
+    const record = { ...base, bytes, truncated: bytes.length < event.size, summary };
+    if (message !== undefined) this.onMessage(record, message);
+    return record;
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * The list filter: direction, message types, connection, address glob (`/lights/**`) and free text
+ * or a regular expression (case-insensitive). Pure; unit-tested.
+ *
+ * @packageDocumentation
+ */
+import { compileAddressGlob } from '../../../src/recorder/glob.js';
+import type { FrameRecord } from './types.js';
+
+/** What the user chose in the toolbar. Empty strings and `null` mean "any". */
+export interface FilterSpec {
+  readonly direction: 'all' | 'in' | 'out';
+  /** Type keys to hide ({@link typeKey}); empty = show all types (a type seen later is shown). */
+  readonly hiddenTypes: ReadonlySet<string>;
+  /** Connection key; `null` = every connection. */
+  readonly connection: string | null;
+  /** Address glob: `*` one segment, `**` any number of segments. */
+  readonly address: string;
+  /** Free text (substring) or, with `regex`, a regular expression. */
+  readonly text: string;
+  readonly regex: boolean;
+}
+
+/** The filter that shows everything. */
+export const EMPTY_FILTER: FilterSpec = { direction: 'all', hiddenTypes: new Set(), connection: null, address: '', text: '', regex: false };
+
+/** A compiled filter, or why the text could not be compiled. */
+export type CompiledFilter =
+  | { readonly ok: true; readonly isEmpty: boolean; test(frame: FrameRecord): boolean }
+  | { readonly ok: false; readonly error: string };
+
+/** The type key of a frame: the CLASP message name (`SET`), else `text`, `binary` or `error`. */
+export function typeKey(frame: FrameRecord): string {
+  return frame.summary.type ?? frame.summary.kind;
+}
+
+/**
+ * Compiles a filter spec.
+ * @returns `{ ok: false, error }` for an invalid regular expression; never throws.
+ */
+export function compileFilter(spec: FilterSpec): CompiledFilter {
+  let matchText: ((haystack: string) => boolean) | null = null;
+  if (spec.text !== '') {
+    if (spec.regex) {
+      let re: RegExp;
+      try {
+        re = new RegExp(spec.text, 'i');
+      } catch (error) {
+        return { ok: false, error: (error as Error).message };
+      }
+      matchText = (h) => re.test(h);
+    } else {
+      const needle = spec.text.toLowerCase();
+      matchText = (h) => h.toLowerCase().includes(needle);
+    }
+  }
+  const matchAddress = spec.address.trim() === '' ? null : compileAddressGlob(spec.address.trim());
+  const isEmpty = spec.direction === 'all' && spec.hiddenTypes.size === 0 && spec.connection === null && matchAddress === null && matchText === null;
+  const test = (frame: FrameRecord): boolean => {
+    if (spec.direction !== 'all' && frame.dir !== spec.direction) return false;
+    if (spec.connection !== null && frame.conn.key !== spec.connection) return false;
+    if (spec.hiddenTypes.size > 0 && spec.hiddenTypes.has(typeKey(frame))) return false;
+    if (matchAddress !== null && (frame.summary.address === undefined || !matchAddress(frame.summary.address))) return false;
+    if (matchText !== null && !matchText(searchText(frame))) return false;
+    return true;
+  };
+  return { ok: true, isEmpty, test };
+}
+
+/** Everything free-text search looks at, on one line. */
+function searchText(frame: FrameRecord): string {
+  const { summary, conn } = frame;
+  return `${summary.type ?? ''} ${summary.address ?? ''} ${summary.line} ${conn.name ?? ''} ${conn.url} ${frame.text ?? ''}`;
+}

@@ -1,0 +1,34 @@
+/**
+ * The panel's port to the service worker, named `panel:<inspected tab id>`. When the worker
+ * restarts the port drops; it is reopened after a short delay and the relays replay their backlog
+ * (the capture model drops what it already has).
+ */
+import { PANEL_PORT_PREFIX, type PanelMessage } from '../shared/messages.js';
+
+/** Delay before reconnecting a dropped port, in milliseconds. */
+const RECONNECT_MS = 100;
+
+/**
+ * Keeps a port open to the service worker for `tabId` and hands every message to `onMessage`.
+ * @returns a function that closes the port for good.
+ */
+export function openPanelPort(tabId: number, onMessage: (message: PanelMessage) => void, onState: (connected: boolean) => void): () => void {
+  let port: chrome.runtime.Port | null = null;
+  let closed = false;
+  const connect = (): void => {
+    if (closed) return;
+    port = chrome.runtime.connect({ name: `${PANEL_PORT_PREFIX}${tabId}` });
+    onState(true);
+    port.onMessage.addListener((message: PanelMessage) => onMessage(message));
+    port.onDisconnect.addListener(() => {
+      port = null;
+      onState(false);
+      setTimeout(connect, RECONNECT_MS);
+    });
+  };
+  connect();
+  return () => {
+    closed = true;
+    port?.disconnect();
+  };
+}

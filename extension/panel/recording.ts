@@ -1,0 +1,157 @@
+/**
+ * Recorder integration (src/recorder, IndexedDB in the extension's origin — no permission needed):
+ * - Record: every live frame from now on is appended to a new session until Stop;
+ * - Export: the frames in the panel are written to a temporary session and exported as NDJSON or
+ *   as HAR with Chrome's `_webSocketMessages`, then downloaded;
+ * - Import: an NDJSON or HAR file is imported into a session and its frames are added to the panel
+ *   as an imported document, browsed like a live one.
+ * Every failure ends in a visible message; nothing is dropped silently.
+ */
+import { exportHar, exportNdjson, FrameLog, importHar, importNdjson, type FrameRecorder, type RecordedFrame } from '../../src/recorder/index.js';
+import { hasMagic, summarizeBinary, summarizeText } from './model/summarize.js';
+import type { CaptureModel } from './model/capture-model.js';
+import type { FrameRecord } from './model/types.js';
+
+/** Connection key prefix of imported frames. */
+export const IMPORT_DOC_PREFIX = 'import:';
+
+const utf8 = new TextDecoder();
+const utf8Encoder = new TextEncoder();
+
+/** Record / export / import for one panel. */
+export class Recording {
+  #log: Promise<FrameLog> | null = null;
+  #recorder: FrameRecorder | null = null;
+  #imports = 0;
+
+  constructor(
+    readonly capture: CaptureModel,
+    readonly report: (message: string, isError?: boolean) => void,
+  ) {}
+
+  /** True while recording. */
+  get recording(): boolean {
+    return this.#recorder !== null;
+  }
+
+  #open(): Promise<FrameLog> {
+    this.#log ??= FrameLog.open();
+    return this.#log;
+  }
+
+  /** Starts recording live frames into a new session. */
+  async start(url: string): Promise<void> {
+    const log = await this.#open();
+    const recorder = await log.startRecording({ name: `CLASP DevTools ${new Date().toISOString()}`, url, origin: safeOrigin(url) });
+    recorder.addEventListener('error', (event) => {
+      this.report(`recording stopped: ${String((event as Event & { error?: unknown }).error ?? 'write failed')}`, true);
+      this.#recorder = null;
+    });
+    this.#recorder = recorder;
+    this.report(`recording into session ${recorder.sessionId}`);
+  }
+
+  /** Stops recording and writes what is pending. */
+  async stop(): Promise<void> {
+    const recorder = this.#recorder;
+    this.#recorder = null;
+    if (recorder === null) return;
+    await recorder.close();
+    this.report(`recorded session ${recorder.sessionId}: ${recorder.stats.committed} frames`);
+  }
+
+  /** Appends live frames while recording. */
+  append(frames: readonly FrameRecord[]): void {
+    const recorder = this.#recorder;
+    if (recorder === null) return;
+    for (const f of frames) {
+      if (f.conn.doc.startsWith(IMPORT_DOC_PREFIX)) continue;
+      try {
+        recorder.describeConnection(f.conn.key, { url: f.conn.url, protocol: f.conn.protocol });
+        recorder.append(f.bytes ?? utf8Encoder.encode(f.text ?? ''), { direction: f.dir, connection: f.conn.key, time: f.t, text: f.text !== undefined });
+      } catch (error) {
+        this.report(`recording: frame not stored: ${(error as Error).message}`, true);
+      }
+    }
+  }
+
+  /** Exports frames as NDJSON or HAR text (through a temporary session). */
+  async export(frames: Iterable<FrameRecord>, format: 'ndjson' | 'har', url: string): Promise<{ text: string; count: number }> {
+    const log = await this.#open();
+    const rec = await log.startRecording({ name: `export ${new Date().toISOString()}`, url, origin: safeOrigin(url) });
+    let count = 0;
+    try {
+      for (const f of frames) {
+        if ((count & 1023) === 0) await rec.ready();
+        rec.describeConnection(f.conn.key, { url: f.conn.url, protocol: f.conn.protocol });
+        rec.append(f.bytes ?? utf8Encoder.encode(f.text ?? ''), { direction: f.dir, connection: f.conn.key, time: f.t, text: f.text !== undefined });
+        count += 1;
+      }
+      await rec.close();
+      let text = '';
+      for await (const part of format === 'ndjson' ? exportNdjson(log, rec.sessionId) : exportHar(log, rec.sessionId)) text += part;
+      return { text, count };
+    } finally {
+      await log.deleteSession(rec.sessionId).catch(() => undefined);
+    }
+  }
+
+  /** Imports an NDJSON or HAR file and returns its frames as panel records. */
+  async import(file: Blob, name: string): Promise<FrameRecord[]> {
+    const log = await this.#open();
+    const head = await file.slice(0, 64).text();
+    const isHar = /\.har$/i.test(name) || /^\s*\{\s*"log"/.test(head);
+    const result = isHar ? await importHar(log, file, { name }) : await importNdjson(log, file, { name });
+    const session = await log.session(result.sessionId);
+    const doc = `${IMPORT_DOC_PREFIX}${++this.#imports}`;
+    const records: FrameRecord[] = [];
+    try {
+      for await (const batch of log.batches({ sessionId: result.sessionId })) for (const f of batch) records.push(this.#toRecord(doc, f, session?.connections ?? {}, name));
+    } finally {
+      await log.deleteSession(result.sessionId).catch(() => undefined);
+    }
+    this.report(`imported ${records.length} frames from ${name}${result.skipped > 0 ? ` (${result.skipped} items skipped)` : ''}`);
+    return records;
+  }
+
+  #toRecord(doc: string, f: RecordedFrame, connections: Record<string, { url?: string; protocol?: string }>, file: string): FrameRecord {
+    const conn = this.capture.connection(doc, f.connection || 'imported', -1);
+    if (conn.url === '') {
+      const info = connections[f.connection];
+      conn.url = info?.url ?? file;
+      conn.protocol = info?.protocol ?? '';
+      conn.source = `imported from ${file}`;
+      conn.name = `${file}${f.connection === '' ? '' : ` ${conn.label}`}`;
+      conn.clasp = conn.protocol === 'clasp';
+      conn.state = 'closed';
+    }
+    const bytes = f.bytes.slice();
+    const base = { id: this.capture.takeId(), conn, dir: f.direction, t: f.time, size: bytes.length, truncated: false };
+    if (f.text) {
+      const text = utf8.decode(bytes);
+      return { ...base, text, summary: summarizeText(text) };
+    }
+    if (!conn.clasp && hasMagic(bytes)) conn.clasp = true;
+    return { ...base, bytes, summary: summarizeBinary(bytes, conn.clasp) };
+  }
+}
+
+function safeOrigin(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return '';
+  }
+}
+
+/** Saves text as a file download. */
+export function download(text: string, filename: string, type: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = filename;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}

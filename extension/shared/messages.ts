@@ -1,0 +1,130 @@
+/**
+ * The whole communication vocabulary of the extension, one section per hop:
+ *
+ *   page (MAIN world hook) ─CustomEvent(secret name)→ relay (ISOLATED) ─port 'relay'→ service worker
+ *   ─port 'panel:<tabId>'→ panel
+ *
+ * Page events are untrusted data: the relay accepts them only through {@link parsePageEvent}
+ * (validate.ts). Nothing that travels from the page is ever a command.
+ *
+ * Rule: bump {@link PROTOCOL_VERSION} on every incompatible change of these shapes.
+ *
+ * @packageDocumentation
+ */
+
+/** Version of the relay ↔ service worker ↔ panel messages. */
+export const PROTOCOL_VERSION = 1;
+
+/** Prefix of the per-document secret event name (`clasp-devtools:<random uuid>`). */
+export const CHANNEL_PREFIX = 'clasp-devtools:';
+
+/** `<html>` attribute through which the hook and the relay agree on the secret (removed at once). */
+export const HANDSHAKE_ATTRIBUTE = 'data-clasp-devtools-channel';
+
+/** Port name of a relay (content script). */
+export const RELAY_PORT = 'relay';
+
+/** Port name prefix of a panel: `panel:<tabId>` (a devtools page has no `sender.tab`). */
+export const PANEL_PORT_PREFIX = 'panel:';
+
+/** Direction seen from the page: `out` = page → server. */
+export type Direction = 'in' | 'out';
+
+/** Fields of every page event: hook-local order, wall-clock ms, connection id. */
+export interface PageEventBase {
+  /** Order in which the hook saw the event (taken synchronously, even for Blob frames). */
+  readonly seq: number;
+  /** Wall-clock milliseconds since the Unix epoch. */
+  readonly t: number;
+  /** Connection id within the document (`w1`… for wrapped sockets, `t:<id>` for transport-only ones). */
+  readonly cid: string;
+}
+
+/** A connection appears, or its metadata is updated (a transport claims a wrapped socket). */
+export interface ConnEvent extends PageEventBase {
+  readonly k: 'conn';
+  readonly url: string;
+  readonly protocols: readonly string[];
+  /** `'websocket'` for the wrapper, else the transport's `source`. */
+  readonly source: string;
+  readonly name?: string;
+  /** Reconnect attempt reported by a transport (0 otherwise). */
+  readonly attempt: number;
+}
+
+/** The handshake completed. */
+export interface OpenEvent extends PageEventBase {
+  readonly k: 'open';
+  readonly protocol: string;
+}
+
+/** One message. Exactly one of `text` / `bytes` is set. */
+export interface FrameEvent<B = ArrayBuffer> extends PageEventBase {
+  readonly k: 'frame';
+  readonly dir: Direction;
+  readonly text?: string;
+  readonly bytes?: B;
+  /** Size of the original message in bytes (UTF-16 units for text) before any truncation. */
+  readonly size: number;
+}
+
+/** The connection closed. */
+export interface CloseEvent extends PageEventBase {
+  readonly k: 'close';
+  readonly code: number;
+  readonly reason: string;
+  readonly wasClean: boolean;
+}
+
+/** A transport-reported error. */
+export interface ErrorEvent extends PageEventBase {
+  readonly k: 'error';
+  readonly message: string;
+}
+
+/** What the hook dispatches to the relay (bytes as `ArrayBuffer`). */
+export type PageEvent = ConnEvent | OpenEvent | FrameEvent | CloseEvent | ErrorEvent;
+
+/** A page event as it travels over extension ports (JSON): bytes base64, plus the relay's arrival number. */
+export type WireEvent =
+  | (Exclude<PageEvent, FrameEvent> & { readonly n: number })
+  | (FrameEvent<string> & { readonly n: number });
+
+/** Counters a relay reports so that drops are visible in the panel. */
+export interface RelayStats {
+  /** Events refused by validation (forged or malformed). */
+  readonly rejected: number;
+  /** Oldest events evicted from the since-load buffer. */
+  readonly evicted: number;
+  /** Frames whose payload was cut to the cap. */
+  readonly truncated: number;
+}
+
+/** Relay → service worker. */
+export type RelayMessage =
+  | { readonly type: 'hello'; readonly v: number; readonly doc: string; readonly url: string }
+  | {
+      readonly type: 'events';
+      readonly doc: string;
+      /** True for the replay of the since-load buffer after a subscribe. */
+      readonly backlog: boolean;
+      readonly events: readonly WireEvent[];
+      readonly stats: RelayStats;
+    };
+
+/** Service worker → relay. */
+export type RelayCommand = { readonly type: 'subscribe' } | { readonly type: 'dormant' };
+
+/** Service worker → panel. `frameId` and `url` come from the browser (`port.sender`), not the page. */
+export type PanelMessage =
+  | {
+      readonly type: 'events';
+      readonly frameId: number;
+      readonly url: string;
+      readonly doc: string;
+      readonly backlog: boolean;
+      readonly events: readonly WireEvent[];
+      readonly stats: RelayStats;
+    }
+  | { readonly type: 'document'; readonly frameId: number; readonly url: string; readonly doc: string }
+  | { readonly type: 'document-gone'; readonly frameId: number; readonly doc: string };

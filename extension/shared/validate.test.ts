@@ -1,0 +1,74 @@
+import fc from 'fast-check';
+import { describe, expect, test } from 'vitest';
+import { MAX_FRAME_BYTES } from './limits.js';
+import { base64ToBytes, bytesToBase64, parsePageEvent } from './validate.js';
+
+const header = { seq: 1, t: 1_700_000_000_000, cid: 'w1' };
+
+describe('parsePageEvent', () => {
+  test('accepts a binary frame and copies only known fields', () => {
+    const bytes = new Uint8Array([0x53, 1, 0, 1, 0x41]).buffer;
+    const result = parsePageEvent({ k: 'frame', ...header, dir: 'out', bytes, size: 5, extra: 'dropped' });
+    expect(result).toEqual({ ok: true, truncated: false, event: { k: 'frame', ...header, dir: 'out', bytes, size: 5 } });
+  });
+
+  test('accepts text frames and marks truncated ones', () => {
+    expect(parsePageEvent({ k: 'frame', ...header, dir: 'in', text: 'hi', size: 2 })).toMatchObject({ ok: true, truncated: false });
+    expect(parsePageEvent({ k: 'frame', ...header, dir: 'in', text: 'hi', size: 10 })).toMatchObject({ ok: true, truncated: true });
+  });
+
+  test('caps a payload above MAX_FRAME_BYTES and reports it truncated', () => {
+    const big = new ArrayBuffer(MAX_FRAME_BYTES + 10);
+    const result = parsePageEvent({ k: 'frame', ...header, dir: 'in', bytes: big, size: big.byteLength });
+    expect(result.ok && result.truncated).toBe(true);
+    expect(result.ok && result.event.k === 'frame' && result.event.bytes?.byteLength).toBe(MAX_FRAME_BYTES);
+  });
+
+  test.each([
+    ['a non-object', 'frame'],
+    ['an array', [1, 2]],
+    ['an unknown kind', { k: 'command', ...header }],
+    ['a bad direction', { k: 'frame', ...header, dir: 'sideways', text: 'x', size: 1 }],
+    ['an object payload', { k: 'frame', ...header, dir: 'in', bytes: { length: 3 }, size: 3 }],
+    ['both text and bytes', { k: 'frame', ...header, dir: 'in', text: 'x', bytes: new ArrayBuffer(1), size: 1 }],
+    ['a negative size', { k: 'frame', ...header, dir: 'in', text: 'x', size: -1 }],
+    ['a size below the payload', { k: 'frame', ...header, dir: 'in', bytes: new ArrayBuffer(8), size: 2 }],
+    ['a non-integer seq', { k: 'open', ...header, seq: 1.5, protocol: '' }],
+    ['an infinite time', { k: 'open', ...header, t: Infinity, protocol: '' }],
+    ['an empty connection id', { k: 'open', ...header, cid: '', protocol: '' }],
+    ['a non-numeric close code', { k: 'close', ...header, code: 'nope', reason: '', wasClean: true }],
+    ['a close code above 65535', { k: 'close', ...header, code: 70000, reason: '', wasClean: true }],
+    ['protocols that are not strings', { k: 'conn', ...header, url: 'ws://x', protocols: [{}], source: 'websocket', attempt: 0 }],
+  ])('refuses %s', (_what, value) => {
+    expect(parsePageEvent(value).ok).toBe(false);
+  });
+
+  test('caps strings', () => {
+    const result = parsePageEvent({ k: 'conn', ...header, url: 'x'.repeat(10_000), protocols: ['clasp'], source: 'websocket', attempt: 0 });
+    expect(result.ok && result.event.k === 'conn' && result.event.url.length).toBe(2048);
+  });
+
+  test('never throws on arbitrary input', () => {
+    fc.assert(fc.property(fc.anything(), (value) => typeof parsePageEvent(value).ok === 'boolean'));
+  });
+});
+
+describe('base64', () => {
+  test('matches Node for known bytes', () => {
+    for (const bytes of [[], [0], [0, 1], [0, 1, 2], [0xde, 0xad, 0xbe, 0xef]]) {
+      const u8 = new Uint8Array(bytes);
+      expect(bytesToBase64(u8)).toBe(Buffer.from(u8).toString('base64'));
+    }
+  });
+
+  test('round-trips random bytes', () => {
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) => {
+      expect(base64ToBytes(bytesToBase64(bytes))).toEqual(bytes);
+    }));
+  });
+
+  test('rejects characters outside the alphabet and impossible lengths', () => {
+    expect(() => base64ToBytes('ab$d')).toThrow(RangeError);
+    expect(() => base64ToBytes('abcde')).toThrow(/length/);
+  });
+});

@@ -1,0 +1,188 @@
+/**
+ * Validation of untrusted page events (the relay's only entry point for page data) and the
+ * base64 codec used on the extension's JSON ports.
+ *
+ * @packageDocumentation
+ */
+import { MAX_FRAME_BYTES, MAX_PROTOCOLS, MAX_STRING_CHARS, MAX_TEXT_CHARS } from './limits.js';
+import type { Direction, PageEvent } from './messages.js';
+
+/** Longest connection id accepted. */
+const MAX_CID_CHARS = 64;
+
+type Fields = Readonly<Record<string, unknown>>;
+
+function isFields(value: unknown): value is Fields {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function nonNegativeInteger(value: unknown): number | null {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : null;
+}
+
+function finiteNumber(value: unknown): number | null {
+  return typeof value === 'number' && Number.isFinite(value) ? value : null;
+}
+
+function cappedString(value: unknown, cap: number = MAX_STRING_CHARS): string | null {
+  return typeof value === 'string' ? value.slice(0, cap) : null;
+}
+
+function direction(value: unknown): Direction | null {
+  return value === 'in' || value === 'out' ? value : null;
+}
+
+function protocols(value: unknown): string[] | null {
+  if (!Array.isArray(value)) return null;
+  const out: string[] = [];
+  for (const item of value.slice(0, MAX_PROTOCOLS)) {
+    const s = cappedString(item, 128);
+    if (s === null) return null;
+    out.push(s);
+  }
+  return out;
+}
+
+/** Result of {@link parsePageEvent}: the clean event, or why it was refused. */
+export type ParseResult =
+  | { readonly ok: true; readonly event: PageEvent; readonly truncated: boolean }
+  | { readonly ok: false; readonly reason: string };
+
+/**
+ * Turns one untrusted value from the page into a {@link PageEvent}, copying only known fields
+ * with the right types and capping every string and payload.
+ *
+ * @returns `{ ok: false, reason }` for anything that is not a well-formed event; never throws.
+ */
+export function parsePageEvent(value: unknown): ParseResult {
+  if (!isFields(value)) return { ok: false, reason: 'not an object' };
+  const seq = nonNegativeInteger(value['seq']);
+  const t = finiteNumber(value['t']);
+  const cid = cappedString(value['cid'], MAX_CID_CHARS);
+  if (seq === null || t === null || cid === null || cid === '') return { ok: false, reason: 'bad header' };
+  const base = { seq, t, cid };
+  switch (value['k']) {
+    case 'conn': {
+      const url = cappedString(value['url']);
+      const protos = protocols(value['protocols']);
+      const source = cappedString(value['source'], 64);
+      const attempt = nonNegativeInteger(value['attempt']);
+      const name = value['name'] === undefined ? undefined : cappedString(value['name'], 256);
+      if (url === null || protos === null || source === null || attempt === null || name === null) {
+        return { ok: false, reason: 'bad conn' };
+      }
+      const event = { k: 'conn', ...base, url, protocols: protos, source, attempt } as const;
+      return { ok: true, truncated: false, event: name === undefined ? event : { ...event, name } };
+    }
+    case 'open': {
+      const protocol = cappedString(value['protocol'], 128);
+      return protocol === null ? { ok: false, reason: 'bad open' } : { ok: true, truncated: false, event: { k: 'open', ...base, protocol } };
+    }
+    case 'frame':
+      return parseFrame(value, base);
+    case 'close': {
+      const code = nonNegativeInteger(value['code']);
+      const reason = cappedString(value['reason'], 256);
+      const wasClean = value['wasClean'];
+      if (code === null || code > 0xffff || reason === null || typeof wasClean !== 'boolean') {
+        return { ok: false, reason: 'bad close' };
+      }
+      return { ok: true, truncated: false, event: { k: 'close', ...base, code, reason, wasClean } };
+    }
+    case 'error': {
+      const message = cappedString(value['message']);
+      return message === null ? { ok: false, reason: 'bad error' } : { ok: true, truncated: false, event: { k: 'error', ...base, message } };
+    }
+    default:
+      return { ok: false, reason: 'unknown kind' };
+  }
+}
+
+function parseFrame(value: Fields, base: { seq: number; t: number; cid: string }): ParseResult {
+  const dir = direction(value['dir']);
+  const size = nonNegativeInteger(value['size']);
+  if (dir === null || size === null) return { ok: false, reason: 'bad frame' };
+  const text = value['text'];
+  const bytes = value['bytes'];
+  if (typeof text === 'string' && bytes === undefined) {
+    const kept = text.slice(0, MAX_TEXT_CHARS);
+    return { ok: true, truncated: kept.length < size, event: { k: 'frame', ...base, dir, text: kept, size } };
+  }
+  if (bytes instanceof ArrayBuffer && text === undefined) {
+    const kept = bytes.byteLength > MAX_FRAME_BYTES ? bytes.slice(0, MAX_FRAME_BYTES) : bytes;
+    if (size < kept.byteLength) return { ok: false, reason: 'size below payload' };
+    return { ok: true, truncated: kept.byteLength < size, event: { k: 'frame', ...base, dir, bytes: kept, size } };
+  }
+  return { ok: false, reason: 'bad payload' };
+}
+
+/** Alphabet of standard base64 (RFC 4648 §4). */
+const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+/** The native base64 codec of ES2026 (Chrome 140+), when present: far faster than the loops below. */
+const native = Uint8Array as unknown as { fromBase64?: (text: string) => Uint8Array; prototype: { toBase64?: () => string } };
+
+/** Encodes bytes as standard base64 with padding. */
+export function bytesToBase64(bytes: Uint8Array): string {
+  if (typeof native.prototype.toBase64 === 'function') return (bytes as unknown as { toBase64(): string }).toBase64();
+  return bytesToBase64Portable(bytes);
+}
+
+/** {@link bytesToBase64} without the native codec (exported for tests). */
+export function bytesToBase64Portable(bytes: Uint8Array): string {
+  let out = '';
+  let i = 0;
+  for (; i + 2 < bytes.length; i += 3) {
+    const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
+    out += B64[n >> 18]! + B64[(n >> 12) & 63]! + B64[(n >> 6) & 63]! + B64[n & 63]!;
+  }
+  const rest = bytes.length - i;
+  if (rest === 1) {
+    const n = bytes[i]! << 16;
+    out += B64[n >> 18]! + B64[(n >> 12) & 63]! + '==';
+  } else if (rest === 2) {
+    const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8);
+    out += B64[n >> 18]! + B64[(n >> 12) & 63]! + B64[(n >> 6) & 63]! + '=';
+  }
+  return out;
+}
+
+const B64_INDEX = new Int16Array(128).fill(-1);
+for (let i = 0; i < B64.length; i++) B64_INDEX[B64.charCodeAt(i)] = i;
+
+/**
+ * Decodes standard base64 (padding optional).
+ * @throws RangeError on a character outside the alphabet or an impossible length.
+ */
+export function base64ToBytes(text: string): Uint8Array {
+  if (typeof native.fromBase64 === 'function') {
+    try {
+      return native.fromBase64(text);
+    } catch (error) {
+      throw new RangeError(`invalid base64: ${(error as Error).message}`);
+    }
+  }
+  return base64ToBytesPortable(text);
+}
+
+/** {@link base64ToBytes} without the native codec (exported for tests). */
+export function base64ToBytesPortable(text: string): Uint8Array {
+  const clean = text.endsWith('==') ? text.slice(0, -2) : text.endsWith('=') ? text.slice(0, -1) : text;
+  if (clean.length % 4 === 1) throw new RangeError(`invalid base64 length ${text.length}`);
+  const out = new Uint8Array(Math.floor((clean.length * 3) / 4));
+  let acc = 0;
+  let bits = 0;
+  let o = 0;
+  for (let i = 0; i < clean.length; i++) {
+    const c = clean.charCodeAt(i);
+    const v = c < 128 ? B64_INDEX[c]! : -1;
+    if (v < 0) throw new RangeError(`invalid base64 character at ${i}`);
+    acc = (acc << 6) | v;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out[o++] = (acc >> bits) & 0xff;
+    }
+  }
+  return out;
+}
