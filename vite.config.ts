@@ -9,10 +9,17 @@ import manifest from './manifest.json' with { type: 'json' };
 //   (crxjs's dev mode adds externally_connectable and web_accessible_resources: never ship that).
 // - vitest: unit tests run in Node; tests under test/browser and test/e2e drive real Chromium
 //   themselves (playwright-core / puppeteer-core), one file at a time on this 2-core machine.
+// - CLASP_DEVTOOLS_DEEP=1 (npm run build:ext -- --deep): the deep flavour into dist-ext-deep/, whose
+//   manifest adds the "debugger" permission for the opt-in deep mode. Chrome cannot grant
+//   "debugger" as an optional permission, so the standard build stays permission-free. Chrome 125
+//   is the first whose chrome.debugger takes a sessionId (needed to reach workers).
+const deep = process.env['CLASP_DEVTOOLS_DEEP'] === '1';
+const extensionManifest = deep ? { ...manifest, name: `${manifest.name} (deep mode)`, minimum_chrome_version: '125', permissions: ['debugger'] } : manifest;
+
 export default defineConfig(({ mode }) => ({
-  plugins: mode === 'extension' ? [crx({ manifest: manifest as ManifestV3Export })] : [],
+  plugins: mode === 'extension' ? [crx({ manifest: extensionManifest as ManifestV3Export })] : [],
   build: {
-    outDir: 'dist-ext',
+    outDir: deep ? 'dist-ext-deep' : 'dist-ext',
     emptyOutDir: true,
     // The panel page is referenced only at runtime (chrome.devtools.panels.create): crxjs cannot find it.
     rollupOptions: { input: { panel: 'extension/panel/panel.html' } },

@@ -3,15 +3,22 @@
 // (load it unpacked) and packs that folder into build/clasp-devtools-<version>.zip for the Chrome
 // Web Store. The zip is written with node:zlib only (deflate + crc32), entries in sorted order with
 // a fixed timestamp, so the same build gives the same bytes.
+// `npm run build:ext -- --deep`: the deep flavour (manifest permission "debugger", for the opt-in
+// deep mode) into dist-ext-deep/ and build/clasp-devtools-deep-<version>.zip.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { crc32, deflateRawSync } from 'node:zlib';
 
 const root = resolve(import.meta.dirname, '..');
-const outDir = join(root, 'dist-ext');
+const deep = process.argv.includes('--deep');
+const outDir = join(root, deep ? 'dist-ext-deep' : 'dist-ext');
 
-const build = spawnSync('npx', ['vite', 'build', '--mode', 'extension', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
+const build = spawnSync('npx', ['vite', 'build', '--mode', 'extension', '--logLevel', 'warn'], {
+  cwd: root,
+  stdio: 'inherit',
+  env: { ...process.env, CLASP_DEVTOOLS_DEEP: deep ? '1' : '0' },
+});
 if (build.status !== 0) process.exit(build.status ?? 1);
 
 const manifest = JSON.parse(readFileSync(join(outDir, 'manifest.json'), 'utf8'));
@@ -20,6 +27,11 @@ for (const key of ['externally_connectable', 'web_accessible_resources']) {
     console.error(`build:ext: the built manifest has "${key}"; refusing to package a development build`);
     process.exit(1);
   }
+}
+const permissions = JSON.stringify(manifest.permissions ?? []);
+if (permissions !== (deep ? '["debugger"]' : '[]') || 'host_permissions' in manifest || 'optional_permissions' in manifest) {
+  console.error(`build:ext: unexpected permissions ${permissions} in the ${deep ? 'deep' : 'standard'} build`);
+  process.exit(1);
 }
 
 /** Every file under dir, as forward-slash paths relative to dir, sorted. */
@@ -87,8 +99,8 @@ function zip(dir, files) {
 const files = listFiles(outDir);
 const zipDir = join(root, 'build');
 mkdirSync(zipDir, { recursive: true });
-const zipPath = join(zipDir, `clasp-devtools-${manifest.version}.zip`);
+const zipPath = join(zipDir, `clasp-devtools-${deep ? 'deep-' : ''}${manifest.version}.zip`);
 writeFileSync(zipPath, zip(outDir, files));
 console.log(`build:ext: unpacked extension in ${relative(root, outDir)}/ (${files.length} files)`);
 console.log(`build:ext: Web Store package ${relative(root, zipPath)}`);
-console.log('build:ext: load it in chrome://extensions → Developer mode → "Load unpacked" → select dist-ext/');
+console.log(`build:ext: load it in chrome://extensions → Developer mode → "Load unpacked" → select ${relative(root, outDir)}/`);

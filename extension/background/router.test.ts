@@ -123,3 +123,26 @@ test('a relay that goes away is reported to the panel', () => {
   r.drop();
   expect(p.posted.at(-1)).toEqual({ type: 'document-gone', frameId: 7, doc: 'd1' });
 });
+
+test('panel hooks: deep commands carry the tab of the panel port, and the last panel leaving is reported', () => {
+  const log: string[] = [];
+  const router = new Router(ORIGIN, () => undefined, {
+    connected: (tab) => log.push(`connected ${tab}`),
+    command: (tab, command) => log.push(`command ${tab} ${command.on}`),
+    lastGone: (tab) => log.push(`gone ${tab}`),
+  });
+  const a = panel(3);
+  const b = panel(3);
+  router.accept(a);
+  router.accept(b);
+  a.send({ type: 'deep', on: true } as never);
+  a.send({ type: 'deep', on: 'yes', tabId: 9 } as never); // malformed: ignored
+  a.send({ type: 'other' } as never);
+  a.drop();
+  b.drop();
+  expect(log).toEqual(['connected 3', 'connected 3', 'command 3 true', 'gone 3']);
+  const evil = panel(4, 'https://evil.test/');
+  router.accept(evil);
+  evil.send({ type: 'deep', on: true } as never);
+  expect(log).toHaveLength(4);
+});

@@ -9,7 +9,17 @@
  *
  * @packageDocumentation
  */
-import { PANEL_PORT_PREFIX, RELAY_PORT, type PanelMessage, type RelayCommand, type RelayMessage } from '../shared/messages.js';
+import { PANEL_PORT_PREFIX, RELAY_PORT, type PanelCommand, type PanelMessage, type RelayCommand, type RelayMessage } from '../shared/messages.js';
+
+/** What the router tells deep mode (deep.ts); every call names the tab of the panel's own port. */
+export interface PanelHooks {
+  /** A panel of the tab connected. */
+  connected(tabId: number): void;
+  /** A panel of the tab sent a command (deep mode on/off). */
+  command(tabId: number, command: PanelCommand): void;
+  /** The tab's last panel went away. */
+  lastGone(tabId: number): void;
+}
 
 /** The part of `chrome.runtime.Port` the router uses. */
 export interface RouterPort {
@@ -43,7 +53,13 @@ export class Router {
   constructor(
     readonly extensionOrigin: string,
     readonly wakeTab: (tabId: TabId) => void,
+    readonly hooks: PanelHooks | null = null,
   ) {}
+
+  /** Sends a message to every panel of a tab. */
+  toPanels(tabId: number, message: PanelMessage): void {
+    this.#toPanels(tabId as TabId, message);
+  }
 
   /** Number of panels watching a tab. */
   panelCount(tabId: number): number {
@@ -110,9 +126,19 @@ export class Router {
     setOf(this.#panels, tab).add(port);
     port.onDisconnect.addListener(() => {
       deleteFrom(this.#panels, tab, port);
-      if (this.panelCount(tab) === 0) this.#sleepRelays(tab);
+      if (this.panelCount(tab) === 0) {
+        this.#sleepRelays(tab);
+        this.hooks?.lastGone(tab);
+      }
+    });
+    port.onMessage.addListener((message) => {
+      const command = message as Partial<PanelCommand> | null;
+      if (typeof command === 'object' && command !== null && command.type === 'deep' && typeof command.on === 'boolean') {
+        this.hooks?.command(tab, { type: 'deep', on: command.on });
+      }
     });
     this.wakeTab(tab);
+    this.hooks?.connected(tab);
   }
 
   #sleepRelays(tab: TabId): void {

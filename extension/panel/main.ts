@@ -7,6 +7,8 @@
 import { PanelApp } from './app.js';
 import { openPanelPort } from './port.js';
 import { Recording } from './recording.js';
+import { UIStrings } from './strings.js';
+import { DeepModeView } from './view/deep-mode.js';
 import { addRecordBar } from './view/record-bar.js';
 
 document.documentElement.classList.toggle('theme-dark', chrome.devtools.panels.themeName === 'dark');
@@ -16,4 +18,15 @@ app.observers.push({ add: (frames) => recording.append(frames), clear: () => und
 
 addRecordBar(app, recording, () => app.model.topUrl);
 
-openPanelPort(chrome.devtools.inspectedWindow.tabId, (message) => app.receive(message), (connected) => document.body.classList.toggle('disconnected', !connected));
+// chrome.debugger exists only in the deep build flavour (manifest permission "debugger").
+const deepAvailable = typeof (chrome as { debugger?: unknown }).debugger === 'object';
+const deep = new DeepModeView(deepAvailable, (on) => {
+  if (!port.send({ type: 'deep', on })) deep.setState('error', UIStrings.deepNoWorker);
+});
+app.toolbar.element.append(deep.element);
+
+const port = openPanelPort(
+  chrome.devtools.inspectedWindow.tabId,
+  (message) => (message.type === 'deep-state' ? deep.setState(message.state, message.detail) : app.receive(message)),
+  (connected) => document.body.classList.toggle('disconnected', !connected),
+);

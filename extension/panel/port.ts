@@ -3,16 +3,23 @@
  * restarts the port drops; it is reopened after a short delay and the relays replay their backlog
  * (the capture model drops what it already has).
  */
-import { PANEL_PORT_PREFIX, type PanelMessage } from '../shared/messages.js';
+import { PANEL_PORT_PREFIX, type PanelCommand, type PanelMessage } from '../shared/messages.js';
 
 /** Delay before reconnecting a dropped port, in milliseconds. */
 const RECONNECT_MS = 100;
 
+/** The open panel port. */
+export interface PanelPort {
+  /** Sends a command to the service worker; false while the port is reconnecting. */
+  send(command: PanelCommand): boolean;
+  /** Closes the port for good. */
+  close(): void;
+}
+
 /**
  * Keeps a port open to the service worker for `tabId` and hands every message to `onMessage`.
- * @returns a function that closes the port for good.
  */
-export function openPanelPort(tabId: number, onMessage: (message: PanelMessage) => void, onState: (connected: boolean) => void): () => void {
+export function openPanelPort(tabId: number, onMessage: (message: PanelMessage) => void, onState: (connected: boolean) => void): PanelPort {
   let port: chrome.runtime.Port | null = null;
   let closed = false;
   const connect = (): void => {
@@ -27,8 +34,15 @@ export function openPanelPort(tabId: number, onMessage: (message: PanelMessage) 
     });
   };
   connect();
-  return () => {
-    closed = true;
-    port?.disconnect();
+  return {
+    send(command) {
+      if (port === null) return false;
+      port.postMessage(command);
+      return true;
+    },
+    close() {
+      closed = true;
+      port?.disconnect();
+    },
   };
 }

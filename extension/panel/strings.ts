@@ -57,7 +57,25 @@ export const UIStrings = {
   importLog: 'Import…',
   imported: 'Imported log',
   pageWorld: 'this page',
+  deepStart: 'Deep mode',
+  deepHelp: 'Worker sockets?',
+  deepStop: 'Stop deep mode',
+  deepExplain:
+    'Deep mode attaches chrome.debugger to this tab, only when you click. It adds sockets opened in workers (from the moment you click; earlier frames of those sockets are not available) and WebSocket control frames when Chrome reports them (Chrome 156 reports none: ping, pong and close frames stay invisible; a worker socket\'s close shows without its code). Cost: Chrome shows "started debugging this browser" while it is on. Click again, close DevTools or close the tab to detach. Frames of page sockets keep coming from the page hook, so nothing is listed twice.',
+  deepUnavailableExplain:
+    'Worker sockets are not captured by this build. The deep build (npm run build:ext -- --deep, folder dist-ext-deep/) adds a "Deep mode" button through chrome.debugger; it needs the "debugger" permission, which Chrome cannot grant as optional, so the standard build leaves it out.',
+  deepOff: '',
+  deepAttaching: 'Attaching the debugger…',
+  deepOn: 'Deep mode on: worker sockets are captured.',
+  deepCancelled: 'Deep mode ended: the debugger was detached',
+  deepError: 'Deep mode failed: ',
+  deepNoWorker: 'the service worker is reconnecting; click again in a moment',
 } as const;
+
+/** Name of a connection found by deep mode (`#4 (deep)`), so its frames are marked in the list. */
+export function deepConnectionName(label: string): string {
+  return `${label} (deep)`;
+}
 
 /** `12 345 frames (678 shown)` and the capture counters. */
 export function statusText(s: { total: number; shown: number; dropped: number; rejected: number; evicted: number; truncated: number; paused: number }): string {

@@ -27,6 +27,9 @@ export const RELAY_PORT = 'relay';
 /** Port name prefix of a panel: `panel:<tabId>` (a devtools page has no `sender.tab`). */
 export const PANEL_PORT_PREFIX = 'panel:';
 
+/** `source` of a connection found by deep mode (chrome.debugger), not by the page hook. */
+export const DEEP_SOURCE = 'deep mode';
+
 /** Direction seen from the page: `out` = page → server. */
 export type Direction = 'in' | 'out';
 
@@ -127,4 +130,15 @@ export type PanelMessage =
       readonly stats: RelayStats;
     }
   | { readonly type: 'document'; readonly frameId: number; readonly url: string; readonly doc: string }
-  | { readonly type: 'document-gone'; readonly frameId: number; readonly doc: string };
+  | { readonly type: 'document-gone'; readonly frameId: number; readonly doc: string }
+  | { readonly type: 'deep-state'; readonly state: DeepState; readonly detail: string };
+
+/**
+ * Deep mode (chrome.debugger) of one tab, as the service worker reports it to that tab's panels:
+ * `unavailable` = this build has no `debugger` permission; `cancelled` = the user (or Chrome)
+ * detached the debugger, e.g. with the infobar's Cancel; `detail` carries Chrome's reason or error.
+ */
+export type DeepState = 'unavailable' | 'off' | 'attaching' | 'on' | 'cancelled' | 'error';
+
+/** Panel → service worker: the only commands a panel port may send (deep mode on explicit click). */
+export type PanelCommand = { readonly type: 'deep'; readonly on: boolean };

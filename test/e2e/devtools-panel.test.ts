@@ -11,6 +11,7 @@
  * - export to NDJSON and HAR (downloaded files), import of the NDJSON back, Record to IndexedDB;
  * - pause/resume, clear, a service worker restart (no loss, no duplicates), preserve log across
  *   navigation;
+ * - the standard build shows no Deep mode button, only how to get the deep build;
  * - a screenshot of the panel is saved to docs/panel.png.
  *
  * The extension is built first when dist-ext/ is missing or stale (npm run build:ext).
@@ -84,6 +85,12 @@ afterAll(async () => {
   await chromium?.close();
   await router?.close();
   await server?.close();
+});
+
+test('the standard build has no Deep mode button and explains how to get the deep build', async () => {
+  expect(await panel.$('.deep-toggle')).toBeNull();
+  const text = await panel.$eval('.deep-mode details p', (p) => p.textContent ?? '');
+  expect(text).toContain('npm run build:ext -- --deep');
 });
 
 test('the WebSocket wrapper behaves like the native class', async () => {

@@ -17,6 +17,9 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH, REPO_ROOT } from './browser.js';
 /** The unpacked extension folder. */
 export const EXTENSION_DIR = join(REPO_ROOT, 'dist-ext');
 
+/** The unpacked deep flavour (`npm run build:ext -- --deep`, permission "debugger"). */
+export const DEEP_EXTENSION_DIR = join(REPO_ROOT, 'dist-ext-deep');
+
 function newestMtime(path: string): number {
   const stat = statSync(path);
   if (!stat.isDirectory()) return stat.mtimeMs;
@@ -24,14 +27,15 @@ function newestMtime(path: string): number {
 }
 
 /**
- * Builds the extension if dist-ext/ is missing or stale.
+ * Builds the extension if its folder is missing or stale.
+ * @param flavour `standard` (dist-ext/, default) or `deep` (dist-ext-deep/).
  * @throws Error with the build output when the build fails.
  */
-export function ensureExtensionBuilt(): void {
-  const built = join(EXTENSION_DIR, 'manifest.json');
+export function ensureExtensionBuilt(flavour: 'standard' | 'deep' = 'standard'): void {
+  const built = join(flavour === 'deep' ? DEEP_EXTENSION_DIR : EXTENSION_DIR, 'manifest.json');
   const sources = [join(REPO_ROOT, 'extension'), join(REPO_ROOT, 'manifest.json'), join(REPO_ROOT, 'vite.config.ts'), join(REPO_ROOT, 'src', 'protocol'), join(REPO_ROOT, 'src', 'recorder')];
   if (existsSync(built) && statSync(built).mtimeMs >= Math.max(...sources.filter(existsSync).map(newestMtime))) return;
-  const result = spawnSync('node', ['scripts/build-ext.mjs'], { cwd: REPO_ROOT, encoding: 'utf8' });
+  const result = spawnSync('node', ['scripts/build-ext.mjs', ...(flavour === 'deep' ? ['--deep'] : [])], { cwd: REPO_ROOT, encoding: 'utf8' });
   if (result.status !== 0) throw new Error(`npm run build:ext failed:\n${result.stdout}\n${result.stderr}`);
 }
 
@@ -41,8 +45,8 @@ export interface ExtensionBrowser {
   close(): Promise<void>;
 }
 
-/** Starts headless Chromium with dist-ext/ loaded and a fresh profile. */
-export async function launchWithExtension(): Promise<ExtensionBrowser> {
+/** Starts headless Chromium with an unpacked extension (default dist-ext/) and a fresh profile. */
+export async function launchWithExtension(dir: string = EXTENSION_DIR): Promise<ExtensionBrowser> {
   const profile = mkdtempSync(join(tmpdir(), 'clasp-devtools-'));
   const browser = await puppeteer.launch({
     executablePath: CHROMIUM_PATH,
@@ -50,7 +54,7 @@ export async function launchWithExtension(): Promise<ExtensionBrowser> {
     enableExtensions: true,
     userDataDir: profile,
     defaultViewport: { width: 1400, height: 900 },
-    args: [...CHROMIUM_ARGS, `--disable-extensions-except=${EXTENSION_DIR}`, `--load-extension=${EXTENSION_DIR}`, '--window-size=1400,900'],
+    args: [...CHROMIUM_ARGS, `--disable-extensions-except=${dir}`, `--load-extension=${dir}`, '--window-size=1400,900'],
   });
   return {
     browser,

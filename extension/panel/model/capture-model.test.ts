@@ -75,4 +75,18 @@ describe('CaptureModel', () => {
     m.ingest(batch('d1', [{ n: 1, k: 'conn', seq: 1, t: 1, cid: 'w1', url: 'ws://x/', protocols: [], source: 'clasp-wasm-transport', name: 'mixer', attempt: 0 }]));
     expect(m.connections.get('d1/w1')).toMatchObject({ clasp: true, name: 'mixer', source: 'clasp-wasm-transport' });
   });
+
+  test('deep-mode connections are named "(deep)" and recognised as CLASP only by subprotocol or magic byte', () => {
+    const m = new CaptureModel();
+    m.ingest(
+      batch('deep:4:1', [
+        { n: 1, k: 'conn', seq: 1, t: 1, cid: 'd:S:r1', url: 'ws://w/', protocols: [], source: 'deep mode', attempt: 0 },
+        { n: 2, k: 'frame', seq: 2, t: 2, cid: 'd:S:r1', dir: 'out', text: 'plain', size: 5 },
+      ], -1),
+    );
+    expect(m.connections.get('deep:4:1/d:S:r1')).toMatchObject({ clasp: false, source: 'deep mode', name: '#1 (deep)' });
+    const { frames } = m.ingest(batch('deep:4:1', [{ n: 3, k: 'frame', seq: 3, t: 3, cid: 'd:S:r1', dir: 'in', bytes: b64(SET), size: SET.length }], -1));
+    expect(frames[0]!.summary).toMatchObject({ kind: 'clasp', type: 'SET' });
+    expect(m.connections.get('deep:4:1/d:S:r1')!.clasp).toBe(true);
+  });
 });

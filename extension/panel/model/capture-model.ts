@@ -5,7 +5,8 @@
  *
  * @packageDocumentation
  */
-import type { PanelMessage, RelayStats, WireEvent } from '../../shared/messages.js';
+import { DEEP_SOURCE, type PanelMessage, type RelayStats, type WireEvent } from '../../shared/messages.js';
+import { deepConnectionName } from '../strings.js';
 import { base64ToBytes } from '../../shared/validate.js';
 import type { DecodedMessage } from '../../../src/protocol/index.js';
 import { decodeBinary, hasMagic, summarizeText } from './summarize.js';
@@ -86,7 +87,9 @@ export class CaptureModel {
         conn.protocols = event.protocols;
         conn.source = event.source;
         if (event.name !== undefined) conn.name = event.name;
-        if (event.protocols.includes(CLASP_SUBPROTOCOL) || event.source !== 'websocket') conn.clasp = true;
+        if (event.source === DEEP_SOURCE) conn.name = deepConnectionName(conn.label);
+        // A transport's report means CLASP; the wrapper and deep mode rely on subprotocol or magic byte.
+        if (event.protocols.includes(CLASP_SUBPROTOCOL) || (event.source !== 'websocket' && event.source !== DEEP_SOURCE)) conn.clasp = true;
         return null;
       case 'open':
         conn.state = 'open';
