@@ -1,0 +1,94 @@
+//! ABI encoding of events, raw exports, timers, reports.
+
+use super::*;
+
+#[test]
+fn abi_events_decode_to_transport_events() {
+    assert_eq!(decode_event(EVENT_OPEN_OK, 0, vec![]), Some(HostEvent::OpenOk));
+    assert_eq!(decode_event(EVENT_CONNECTED, 0, b"clasp".to_vec()), Some(HostEvent::Event(TransportEvent::Connected)));
+    assert_eq!(decode_event(EVENT_DATA, 0, vec![0x53, 0]), Some(HostEvent::Event(TransportEvent::Data(vec![0x53, 0]))));
+    assert_eq!(
+        decode_event(EVENT_TEXT, 0, b"hi".to_vec()),
+        Some(HostEvent::Event(TransportEvent::Data(b"hi".to_vec())))
+    );
+    assert_eq!(
+        decode_event(EVENT_DISCONNECTED, disconnected_arg(1006, false), vec![]),
+        Some(HostEvent::Event(TransportEvent::Disconnected { reason: None, code: 1006, was_clean: false }))
+    );
+    assert_eq!(
+        decode_event(EVENT_ERROR, STATUS_DEAD_PEER, b"no pong".to_vec()),
+        Some(HostEvent::Event(TransportEvent::Error("DeadPeer: no pong".into())))
+    );
+    assert_eq!(
+        decode_event(EVENT_OPEN_FAILED, STATUS_CONNECTION_REFUSED, vec![0xff, b'a']),
+        Some(HostEvent::OpenFailed { status: STATUS_CONNECTION_REFUSED, message: "\u{fffd}".into() })
+    );
+    assert_eq!(decode_event(EVENT_END, 0, vec![]), Some(HostEvent::End));
+    assert_eq!(decode_event(EVENT_SEND_DONE, 7, vec![]), Some(HostEvent::SendDone(7)));
+    assert_eq!(decode_event(EVENT_CLOSE_DONE, 0, vec![]), Some(HostEvent::CloseDone(0)));
+    assert_eq!(decode_event(0, 0, vec![]), None);
+    assert_eq!(decode_event(11, 0, vec![]), None);
+    assert_eq!(status_name(STATUS_BUFFER_FULL), "BufferFull");
+    assert_eq!(status_name(STATUS_HOST_ERROR), "HostError");
+    assert_eq!(status_name(1000), "Unknown");
+    assert_eq!(deliver(1, 77, 0, vec![1, 2]), DELIVER_REJECTED);
+}
+
+#[test]
+#[allow(unsafe_code)]
+fn raw_alloc_and_deliver_hand_the_buffer_to_the_receiver_without_copying() {
+    let _host = setup();
+    let (_s, mut r, handle) = connected("ws://a/");
+    let frame = [0x53u8, 0x01, 0x00, 0x01, 0x42];
+    let ptr = crate::ffi::clasp_alloc(frame.len());
+    // SAFETY: `ptr` is a fresh allocation of `frame.len()` bytes, handed over right after.
+    let status = unsafe {
+        std::ptr::copy_nonoverlapping(frame.as_ptr(), ptr, frame.len());
+        crate::ffi::clasp_deliver(handle, EVENT_DATA, 0, ptr, frame.len())
+    };
+    assert_eq!(status, DELIVER_CONTINUE);
+    match r.try_recv() {
+        Some(TransportEvent::Data(v)) => {
+            assert_eq!(v, frame);
+            assert_eq!(v.as_ptr(), ptr as *const u8, "same buffer, no copy");
+        }
+        other => panic!("unexpected {:?}", other),
+    }
+    // SAFETY: zero-length and fresh buffers are freed as the ABI allows.
+    unsafe {
+        crate::ffi::clasp_free(crate::ffi::clasp_alloc(16), 16);
+        crate::ffi::clasp_free(crate::ffi::clasp_alloc(0), 0);
+    }
+}
+
+#[test]
+fn sleep_fires_through_timer_fired_and_cancels_when_dropped() {
+    let host = setup();
+    let done = spawn_capture(sleep(16));
+    run();
+    let id = match host.calls.borrow().last() {
+        Some(Call::SetTimer(id, 16)) => *id,
+        other => panic!("unexpected {:?}", other),
+    };
+    assert!(done.borrow().is_none());
+    timer_fired(id);
+    run();
+    assert_eq!(*done.borrow(), Some(()));
+
+    let waker = std::task::Waker::from(std::sync::Arc::new(NoopWake));
+    let mut pending = Box::pin(sleep(1000));
+    assert!(pending.as_mut().poll(&mut std::task::Context::from_waker(&waker)).is_pending());
+    let id = match host.calls.borrow().last() {
+        Some(Call::SetTimer(id, 1000)) => *id,
+        other => panic!("unexpected {:?}", other),
+    };
+    drop(pending);
+    assert_eq!(host.calls.borrow().last(), Some(&Call::CancelTimer(id)));
+}
+
+#[test]
+fn reports_reach_the_host() {
+    let host = setup();
+    console::report("{\"seen\":1}");
+    assert_eq!(host.calls.borrow().last(), Some(&Call::Report("{\"seen\":1}".into())));
+}
