@@ -32,6 +32,10 @@ export default defineConfig(({ mode }) => ({
           name: 'unit',
           include: ['src/**/*.test.ts', 'extension/**/*.test.ts', 'test/unit/**/*.test.ts'],
           environment: 'node',
+          // Real sockets and IndexedDB work: generous limits so a loaded 2-core CI machine does not
+          // turn slowness into failures (a hang still fails).
+          testTimeout: 20_000,
+          hookTimeout: 30_000,
         },
       },
       {

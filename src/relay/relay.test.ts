@@ -188,7 +188,7 @@ test('a client that stops reading is disconnected; the others receive everything
   (slow.ws as unknown as { _socket: { resume(): void } })._socket.resume();
   await slowClosed;
   expect(relay.router.clientCount).toBe(2);
-});
+}, 60_000); // 18 MB through loopback: seconds on a loaded 2-core machine
 
 test('a connection that never says HELLO is closed after the handshake timeout', async () => {
   const quick = await startRelay({ port: 0, handshakeTimeout: 100 });
