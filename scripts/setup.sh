@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the system packages this project needs on a Debian 12 machine, once.
 # Idempotent: each package is checked first; apt-get runs only when something is missing.
-#   scripts/setup.sh            browser + wasm toolchain (what `npm test` needs)
+#   scripts/setup.sh            browser + wasm toolchain + openssl (what `npm test` needs)
 #   scripts/setup.sh browser    Chromium only
 #   scripts/setup.sh wasm       Debian's Rust + wasm32 std + lld only
 set -euo pipefail
@@ -11,7 +11,8 @@ browser_pkgs=(chromium fonts-liberation)
 wasm_pkgs=(rustc cargo libstd-rust-dev-wasm32 lld-14)
 
 case "$want" in
-  all) pkgs=("${browser_pkgs[@]}" "${wasm_pkgs[@]}") ;;
+  # openssl: the relay tests make a throwaway certificate for wss://
+  all) pkgs=("${browser_pkgs[@]}" "${wasm_pkgs[@]}" openssl) ;;
   browser) pkgs=("${browser_pkgs[@]}") ;;
   wasm) pkgs=("${wasm_pkgs[@]}") ;;
   *) echo "setup.sh: unknown part '$want' (all, browser, wasm)" >&2; exit 2 ;;
