@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-import { HEADER_SIZE, HEADER_SIZE_WITH_TS, MAGIC_BYTE, MAX_PAYLOAD_SIZE, VAL, defaultQoS } from './codes.js';
+import { HEADER_SIZE, HEADER_SIZE_WITH_TS, MAGIC_BYTE, MAX_PAYLOAD_SIZE, VAL } from './codes.js';
 import { ClaspEncodeError } from './errors.js';
 import { type Limits, resolveLimits } from './limits.js';
 import type { FrameOptions, Message, U64, Value } from './types.js';
@@ -71,11 +71,11 @@ export class Encoder {
     const timestamp = options?.timestamp;
     const headerSize = timestamp === undefined ? HEADER_SIZE : HEADER_SIZE_WITH_TS;
     this.pos = headerSize;
-    writeMessage(this, message, 0);
+    const defaultQoS = writeMessage(this, message, 0);
     const end = this.pos;
     const payloadLength = end - headerSize;
     if (payloadLength > MAX_PAYLOAD_SIZE) this.tooLarge('payload', payloadLength);
-    const qos = options?.qos ?? defaultQoS(message);
+    const qos = options?.qos ?? defaultQoS;
     if (qos !== 0 && qos !== 1 && qos !== 2) throw rangeError(qos, 'QoS (0, 1 or 2)', 'qos');
     const buf = this.buf;
     buf[0] = MAGIC_BYTE;
@@ -193,6 +193,16 @@ export class Encoder {
       this.str(v, path);
       return;
     }
+    if (typeof v === 'object' && v !== null && !Array.isArray(v)) {
+      // Plain-object maps ({ x, y }) skip the type dispatch too (measured with npm run bench:codec).
+      const proto: unknown = Object.getPrototypeOf(v);
+      if (proto === Object.prototype || proto === null) {
+        this.ensure(1);
+        this.buf[this.pos++] = VAL.MAP;
+        this.objectMap(v as Record<string, Value>, depth + 1, path);
+        return;
+      }
+    }
     const type = valueType(v, path);
     this.ensure(1);
     this.buf[this.pos++] = type;
@@ -250,16 +260,18 @@ export class Encoder {
   }
 
   private map(m: ReadonlyMap<string, Value> | Record<string, Value>, depth: number, path: string): void {
+    if (!(m instanceof Map)) return this.objectMap(m as Record<string, Value>, depth, path);
     if (depth > this.limits.maxDepth) throw depthError(path, this.limits.maxDepth);
-    if (m instanceof Map) {
-      this.count(m.size, path);
-      for (const [k, v] of m as ReadonlyMap<string, Value>) {
-        this.str(k, path);
-        this.value(v, depth, path);
-      }
-      return;
+    this.count(m.size, path);
+    for (const [k, v] of m as ReadonlyMap<string, Value>) {
+      this.str(k, path);
+      this.value(v, depth, path);
     }
-    // One for-in pass with the count back-patched: no `Object.keys` array per map.
+  }
+
+  /** A plain object's own enumerable keys as a MAP, in one for-in pass with the count back-patched (no `Object.keys` array). */
+  private objectMap(m: Record<string, Value>, depth: number, path: string): void {
+    if (depth > this.limits.maxDepth) throw depthError(path, this.limits.maxDepth);
     this.ensure(2);
     const countAt = this.pos;
     this.pos += 2;
@@ -267,7 +279,7 @@ export class Encoder {
     for (const k in m) {
       if (!Object.prototype.hasOwnProperty.call(m, k)) continue; // never inherited (polluted) keys
       this.str(k, path);
-      this.value((m as Record<string, Value>)[k], depth, path);
+      this.value(m[k], depth, path);
       n++;
     }
     if (n > 0xffff) this.tooLarge(path, n);

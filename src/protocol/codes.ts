@@ -196,13 +196,24 @@ export function signalsFromMask(mask: number): SignalType[] {
   return out;
 }
 
-const FEATURE_BIT: ReadonlyMap<string, number> = new Map(FEATURE_BITS);
+/** Bit of one feature name ({@link FEATURE_BITS}); unknown names are 0. A switch rather than a `Map` lookup: no hash-table call per name on the encode path. */
+function featureBit(name: string | undefined): number {
+  switch (name) {
+    case 'param': return 0x80;
+    case 'event': return 0x40;
+    case 'stream': return 0x20;
+    case 'gesture': return 0x10;
+    case 'timeline': return 0x08;
+    case 'federation': return 0x04;
+    default: return 0;
+  }
+}
 
 /** Feature bitmask of a feature list. `federation` (0x04) only when `allowFederation` (HELLO). */
 export function featureMask(features: readonly string[] | undefined, allowFederation: boolean): number {
   let mask = 0;
   if (features === undefined) return mask;
-  for (let i = 0; i < features.length; i++) mask |= FEATURE_BIT.get(features[i] as string) ?? 0;
+  for (let i = 0; i < features.length; i++) mask |= featureBit(features[i]);
   return allowFederation ? mask : mask & ~0x04;
 }
 

@@ -21,10 +21,12 @@ export function valueType(v: unknown, path: string): number {
     case 'object': {
       if (v === null) return VAL.NULL;
       if (Array.isArray(v)) return VAL.ARRAY;
-      if (v instanceof Uint8Array) return VAL.BYTES;
-      if (v instanceof Map) return VAL.MAP;
+      // Plain objects first (the common map); same result as testing the classes first, as a
+      // Uint8Array or Map never has Object.prototype or null as its prototype.
       const proto: unknown = Object.getPrototypeOf(v);
       if (proto === Object.prototype || proto === null) return VAL.MAP;
+      if (v instanceof Uint8Array) return VAL.BYTES;
+      if (v instanceof Map) return VAL.MAP;
       break;
     }
     default:

@@ -10,7 +10,7 @@ import { fromHex, toHex } from '../../test/fixtures/hex.js';
 import { VECTORS } from '../../test/fixtures/vectors.js';
 import {
   ClaspEncodeError, ENCODE_ERROR_CODES, Encoder, type EncodeErrorCode, type Message, QoS, type Value, checkComplete, decode,
-  decodeFlags, decodeFrame, encode, encodeFlags, encodeFrame, encodeMessageBinary, encodeMessageSharedRef,
+  decodeFlags, decodeFrame, defaultQoS, encode, encodeFlags, encodeFrame, encodeMessage, encodeMessageBinary, encodeMessageSharedRef,
 } from './index.js';
 
 const v1 = VECTORS[0] as { hex: string; message: Message };
@@ -136,6 +136,26 @@ describe('frames', () => {
     const copy = encode({ type: 'PING' });
     encode({ type: 'PONG' });
     expect(toHex(copy)).toBe('53 01 00 01 41');
+  });
+
+  test('encode returns an exact-length array with its own ArrayBuffer, small (on-heap) and large frames alike', () => {
+    const small: Message = { type: 'PING' };
+    const large: Message = { type: 'PUBLISH', address: '/sensor/accel', signal: 'stream', value: { x: 0.1, y: -0.98, z: 0.03 }, timestamp: 1 };
+    const frames = [encode(small), encode(large), encodeMessage(large, { timestamp: 5n })];
+    expect(frames.map((f) => f.length)).toEqual([5, 69, 77]);
+    for (const f of frames) {
+      expect(f).toBeInstanceOf(Uint8Array);
+      expect(f.byteOffset).toBe(0);
+      expect(f.buffer.byteLength).toBe(f.length);
+    }
+    expect(new Set(frames.map((f) => f.buffer)).size).toBe(3);
+  });
+
+  test('the QoS written without an explicit one is defaultQoS, for every PUBLISH signal (absent and unknown too)', () => {
+    for (const signal of [undefined, 'param', 'event', 'stream', 'gesture', 'timeline', 'nope']) {
+      const m = { type: 'PUBLISH', address: '/a', signal, value: 1 } as Message;
+      expect(decodeFlags(encode(m)[1] as number).qos).toBe(defaultQoS(m));
+    }
   });
 
   test('encodeFrame / decodeFrame / checkComplete around a raw payload', () => {
