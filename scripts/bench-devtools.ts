@@ -2,25 +2,32 @@
  * `npm run bench:devtools`: what the CLASP DevTools extension costs a page, measured in the same run.
  *
  * 1. Throughput: a page sends N CLASP SET frames (44 B) over a WebSocket to a local echo server, with
- *    bufferedAmount backpressure, and waits for all N echoes (2N captured frames). Timed in three
+ *    bufferedAmount backpressure, and waits for all N echoes (2N captured frames). Timed in four
  *    Chromium instances, interleaved, median of R rounds each:
- *    - baseline: no extension;
+ *    - baseline: no extension, DevTools closed;
  *    - extension installed, DevTools closed (the everyday case: hook + relay backlog only);
+ *    - no extension, DevTools open: what Chrome's own DevTools costs (it records every WebSocket
+ *      frame for its Network panel whatever panel is shown), so the next line can be read;
  *    - extension with the CLASP panel open and streaming (worst case).
  * 2. Panel under load (the panel run): every one of the 2N frames must reach the panel
- *    (`frames_lost` = 2N − frames in the panel, over all rounds), longest task in the panel
- *    (PerformanceObserver 'longtask'), and the panel's JS heap after the last round.
+ *    (`frames_lost` = 2N − frames in the panel, over all rounds); longest task in the panel by
+ *    PerformanceObserver 'longtask' (wall clock: includes time the OS gave the core to others); then
+ *    one extra, untimed round under a Chrome trace for the panel's longest task in thread CPU time
+ *    (see bench-devtools-trace.ts); the panel's JS heap after a forced GC (CDP), with its caps.
  *
  * Last line: `BENCH devtools throughput_ratio=<closed/baseline> throughput_ratio_panel=<open/baseline>
- * frames_lost=<n> max_long_task_ms=<ms> panel_heap_mb=<MB> frames=<2N>`.
+ * throughput_ratio_panel_vs_devtools=<open/devtools-open-no-ext> frames_lost=<n> max_long_task_ms=<wall ms>
+ * max_task_cpu_ms=<cpu ms> panel_heap_mb=<MB> frames=<2N> rounds=<R>`.
  * The extension is built first if dist-ext/ is missing or stale.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import puppeteer, { type Browser, type Frame, type Page } from 'puppeteer-core';
+import puppeteer, { type Browser, type CDPSession, type Frame, type Page } from 'puppeteer-core';
 import { WebSocketServer } from 'ws';
 import { encode } from '../src/protocol/index.js';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../test/support/browser.js';
+import { MAX_PANEL_FRAMES } from '../extension/shared/limits.js';
+import { traceExtensionTasks } from './bench-devtools-trace.js';
 import { EXTENSION_DIR, ensureExtensionBuilt, launchWithExtension, openClaspPanel, type ExtensionBrowser } from '../test/support/devtools-panel.js';
 
 const N = Number(process.env['BENCH_FRAMES'] ?? 50_000);
@@ -76,18 +83,42 @@ async function panelFrames(panel: Frame): Promise<number> {
   return Number(/^([\d,]+) frames/.exec(text)?.[1]?.replace(/,/g, '') ?? 0);
 }
 
+/** Waits until the panel shows 2N frames (at most 60 s) and returns how many it shows. */
+async function waitForPanel(panel: Frame): Promise<number> {
+  let seen = 0;
+  for (let i = 0; i < 600 && seen < 2 * N; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    seen = await panelFrames(panel);
+  }
+  return seen;
+}
+
+/** The panel's JS heap after a full GC, in MiB: what it retains, read through its own CDP session. */
+async function panelHeapMb(panel: Frame): Promise<number> {
+  // puppeteer-core 24 keeps the CDP session of an out-of-process frame on `client` (not public API).
+  const client = (panel as unknown as { client?: CDPSession }).client;
+  if (client === undefined) throw new Error('no CDP session for the panel frame');
+  await client.send('HeapProfiler.collectGarbage');
+  const { usedSize } = await client.send('Runtime.getHeapUsage');
+  return usedSize / 2 ** 20;
+}
+
 async function main(): Promise<void> {
   ensureExtensionBuilt();
   const servers = await startServers();
   const baseline: Browser = await puppeteer.launch({ executablePath: CHROMIUM_PATH, headless: true, args: [...CHROMIUM_ARGS] });
   let closedExt: ExtensionBrowser | undefined;
   let panelExt: ExtensionBrowser | undefined;
+  const devtoolsOnly: Browser = await puppeteer.launch({ executablePath: CHROMIUM_PATH, headless: true, args: [...CHROMIUM_ARGS] });
   try {
     closedExt = await launchWithExtension();
     panelExt = await launchWithExtension();
     const pBase = await baseline.newPage();
     const pClosed = await closedExt.browser.newPage();
     const pPanel = await panelExt.browser.newPage();
+    const pDevtools = await devtoolsOnly.newPage();
+    await pDevtools.goto(servers.pageUrl);
+    await pDevtools.openDevTools();
     await pPanel.goto(servers.pageUrl);
     const { panel } = await openClaspPanel(pPanel);
     await panel.evaluate(() => {
@@ -99,37 +130,52 @@ async function main(): Promise<void> {
     });
     await timeRun(pBase, servers.pageUrl, servers.wsUrl); // warm-up (JIT, sockets)
     await timeRun(pClosed, servers.pageUrl, servers.wsUrl);
-    const times = { base: [] as number[], closed: [] as number[], panel: [] as number[] };
+    await timeRun(pDevtools, servers.pageUrl, servers.wsUrl);
+    const times = { base: [] as number[], closed: [] as number[], devtools: [] as number[], panel: [] as number[] };
     let lost = 0;
     for (let round = 0; round < ROUNDS; round++) {
       times.base.push(await timeRun(pBase, servers.pageUrl, servers.wsUrl));
       times.closed.push(await timeRun(pClosed, servers.pageUrl, servers.wsUrl));
+      times.devtools.push(await timeRun(pDevtools, servers.pageUrl, servers.wsUrl));
       times.panel.push(await timeRun(pPanel, servers.pageUrl, servers.wsUrl)); // the reload clears the panel (no preserve log)
-      let seen = 0;
-      for (let i = 0; i < 300 && seen < 2 * N; i++) {
-        await new Promise((r) => setTimeout(r, 100));
-        seen = await panelFrames(panel);
-      }
+      const seen = await waitForPanel(panel);
       lost += 2 * N - seen;
-      console.log(`round ${round + 1}: baseline ${times.base.at(-1)!.toFixed(0)} ms, extension ${times.closed.at(-1)!.toFixed(0)} ms, with panel ${times.panel.at(-1)!.toFixed(0)} ms; panel shows ${seen}/${2 * N} frames`);
+      console.log(`round ${round + 1}: baseline ${times.base.at(-1)!.toFixed(0)} ms, extension ${times.closed.at(-1)!.toFixed(0)} ms, DevTools open ${times.devtools.at(-1)!.toFixed(0)} ms, with panel ${times.panel.at(-1)!.toFixed(0)} ms; panel shows ${seen}/${2 * N} frames`);
     }
     const maxLongTask = await panel.evaluate(() => (window as unknown as { maxLongTask: number }).maxLongTask);
-    const heapMb = await panel.evaluate(() => ((performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? 0) / 2 ** 20);
+    // Untimed round under a trace: the panel's longest task in CPU time, not counting preemption.
+    let tracedSeen = 0;
+    const traced = await traceExtensionTasks(panelExt.browser, async () => {
+      await timeRun(pPanel, servers.pageUrl, servers.wsUrl);
+      tracedSeen = await waitForPanel(panel);
+    });
+    lost += 2 * N - tracedSeen;
+    const heapMb = await panelHeapMb(panel);
+    // Every frame must also arrive intact: the bench sends only SETs, so any other type in the
+    // panel's type filter (`error`, `binary`) means bytes were lost or corrupted on the way.
+    const types = await panel.$$eval('.type-list input[data-type]', (inputs) => inputs.map((i) => (i as HTMLInputElement).dataset['type'] ?? ''));
+    if (types.join() !== 'SET') throw new Error(`the panel decoded other types than SET: ${types.join(', ')}`);
     const rate = (ms: number): number => (2 * N) / (ms / 1000);
     const base = median(times.base);
     const closed = median(times.closed);
     const open = median(times.panel);
+    const devtools = median(times.devtools);
     console.log(`\n| setup | median time for ${N} frames echoed | frames/s (both directions) | ratio |`);
     console.log('|---|---|---|---|');
     console.log(`| no extension | ${base.toFixed(0)} ms | ${rate(base).toFixed(0)} | 1.00 |`);
     console.log(`| extension, DevTools closed | ${closed.toFixed(0)} ms | ${rate(closed).toFixed(0)} | ${(base / closed).toFixed(2)} |`);
-    console.log(`| extension, CLASP panel open | ${open.toFixed(0)} ms | ${rate(open).toFixed(0)} | ${(base / open).toFixed(2)} |`);
-    console.log(`\npanel: ${2 * N} frames per round, lost ${lost}, longest task ${maxLongTask.toFixed(0)} ms, JS heap ${heapMb.toFixed(1)} MiB (extension: ${EXTENSION_DIR.split('/').slice(-1)[0]})`);
+    console.log(`| no extension, DevTools open | ${devtools.toFixed(0)} ms | ${rate(devtools).toFixed(0)} | ${(base / devtools).toFixed(2)} |`);
+    console.log(`| extension, CLASP panel open | ${open.toFixed(0)} ms | ${rate(open).toFixed(0)} | ${(base / open).toFixed(2)} (${(devtools / open).toFixed(2)} of DevTools open) |`);
+    console.log(`\npanel: ${2 * N} frames per round, ${ROUNDS + 1} rounds (the last one traced), lost ${lost}, all decoded as ${types.join()}`);
+    console.log(`panel longest task: ${maxLongTask.toFixed(0)} ms wall clock (PerformanceObserver, timed rounds); traced round: ${traced.panel.maxCpuMs.toFixed(1)} ms CPU / ${traced.panel.maxWallMs.toFixed(0)} ms wall, ${traced.panel.over50CpuMs} of ${traced.panel.tasks} tasks over 50 ms CPU`);
+    console.log(`service worker longest task (traced round): ${traced.worker.maxCpuMs.toFixed(1)} ms CPU / ${traced.worker.maxWallMs.toFixed(0)} ms wall`);
+    console.log(`panel JS heap after GC: ${heapMb.toFixed(1)} MiB holding ${tracedSeen} frames (cap ${MAX_PANEL_FRAMES}) (extension: ${EXTENSION_DIR.split('/').slice(-1)[0]})`);
     console.log(
-      `BENCH devtools throughput_ratio=${(base / closed).toFixed(3)} throughput_ratio_panel=${(base / open).toFixed(3)} frames_lost=${lost} max_long_task_ms=${maxLongTask.toFixed(0)} panel_heap_mb=${heapMb.toFixed(1)} frames=${2 * N} rounds=${ROUNDS}`,
+      `BENCH devtools throughput_ratio=${(base / closed).toFixed(3)} throughput_ratio_panel=${(base / open).toFixed(3)} throughput_ratio_panel_vs_devtools=${(devtools / open).toFixed(3)} frames_lost=${lost} max_long_task_ms=${maxLongTask.toFixed(0)} max_task_cpu_ms=${traced.panel.maxCpuMs.toFixed(1)} panel_heap_mb=${heapMb.toFixed(1)} frames=${2 * N} rounds=${ROUNDS}`,
     );
   } finally {
     await baseline.close().catch(() => undefined);
+    await devtoolsOnly.close().catch(() => undefined);
     await closedExt?.close();
     await panelExt?.close();
     await servers.close();

@@ -15,7 +15,7 @@
  * page's first sockets). Every primitive used later is captured now, before the page can replace it.
  */
 import type { ClaspDevtoolsEvent, ClaspDevtoolsHook } from '../../src/transport/devtools-hook.js';
-import { HOOK_BATCH_EVENTS, HOOK_FLUSH_MS, MAX_FRAME_BYTES } from '../shared/limits.js';
+import { HOOK_ARENA_BYTES, HOOK_ARENA_FRAME_BYTES, HOOK_BATCH_EVENTS, HOOK_FLUSH_MS, MAX_FRAME_BYTES } from '../shared/limits.js';
 import { CHANNEL_PREFIX, HANDSHAKE_ATTRIBUTE, type Direction, type PageEvent } from '../shared/messages.js';
 
 const HOOK_KEY = '__CLASP_DEVTOOLS_HOOK__';
@@ -47,6 +47,8 @@ const HOOK_KEY = '__CLASP_DEVTOOLS_HOOK__';
   const AB = ArrayBuffer;
   const isView = ArrayBuffer.isView;
   const abSlice = ArrayBuffer.prototype.slice;
+  const U8 = Uint8Array;
+  const u8Set = Uint8Array.prototype.set;
   const BlobClass = Blob;
   const blobSlice = Blob.prototype.slice;
   const blobBytes = Blob.prototype.arrayBuffer;
@@ -64,12 +66,25 @@ const HOOK_KEY = '__CLASP_DEVTOOLS_HOOK__';
   let nextSocket = 1;
   let queue: PageEvent[] = [];
   let flushScheduled = false;
+  // Small payloads of the current batch, copied back to back; their events get a view at flush.
+  const arena = new U8(HOOK_ARENA_BYTES);
+  let arenaUsed = 0;
+  let arenaEvents: { bytes?: Uint8Array }[] = [];
+  let arenaSpans: number[] = []; // offset, length per arena event
 
   const now = (): number => timeOrigin + perfNow();
 
   const flush = (): void => {
     flushScheduled = false;
     if (queue.length === 0) return;
+    if (arenaEvents.length > 0) {
+      // One exact-size copy per batch; the arena itself is reused for the next batch.
+      const shared = abSlice.call(arena.buffer, 0, arenaUsed) as ArrayBuffer;
+      for (let i = 0; i < arenaEvents.length; i++) arenaEvents[i]!.bytes = new U8(shared, arenaSpans[2 * i]!, arenaSpans[2 * i + 1]!);
+      arenaEvents = [];
+      arenaSpans = [];
+      arenaUsed = 0;
+    }
     const detail = queue;
     queue = [];
     dispatch.call(doc, new CustomEvt(eventName, { detail }));
@@ -88,21 +103,34 @@ const HOOK_KEY = '__CLASP_DEVTOOLS_HOOK__';
   };
   addListener.call(win, 'pagehide', flush);
 
-  /** Copies a payload synchronously (the sender may reuse its buffer), capped at MAX_FRAME_BYTES. */
-  const copyBytes = (data: ArrayBuffer | ArrayBufferView): { bytes: ArrayBuffer; size: number } => {
-    if (data instanceof AB) {
-      return { bytes: abSlice.call(data, 0, MAX_FRAME_BYTES) as ArrayBuffer, size: data.byteLength };
-    }
+  /** Copies a large payload synchronously (the sender may reuse its buffer), capped at MAX_FRAME_BYTES. */
+  const copyBytes = (data: ArrayBuffer | ArrayBufferView): ArrayBuffer => {
+    if (data instanceof AB) return abSlice.call(data, 0, MAX_FRAME_BYTES) as ArrayBuffer;
     const take = Math.min(data.byteLength, MAX_FRAME_BYTES);
-    return { bytes: abSlice.call(data.buffer, data.byteOffset, data.byteOffset + take) as ArrayBuffer, size: data.byteLength };
+    return abSlice.call(data.buffer, data.byteOffset, data.byteOffset + take) as ArrayBuffer;
   };
 
   const frame = (cid: string, dir: Direction, data: unknown): void => {
     const s = ++seq; // order and time are taken now, even when a Blob is read later
     const t = now();
     if (typeof data === 'string') push({ k: 'frame', seq: s, t, cid, dir, text: data, size: data.length });
-    else if (data instanceof AB || isView(data)) push({ k: 'frame', seq: s, t, cid, dir, ...copyBytes(data) });
-    else if (data instanceof BlobClass) {
+    else if (data instanceof AB || isView(data)) {
+      const size = data.byteLength;
+      if (size > HOOK_ARENA_FRAME_BYTES) {
+        push({ k: 'frame', seq: s, t, cid, dir, bytes: copyBytes(data), size });
+        return;
+      }
+      if (arenaUsed + size > HOOK_ARENA_BYTES) flush(); // the arena is full: this batch goes now
+      const off = arenaUsed;
+      u8Set.call(arena, data instanceof AB ? new U8(data) : new U8(data.buffer, data.byteOffset, size), off);
+      arenaUsed += size;
+      // `bytes` is filled in at flush, before the batch leaves this world.
+      const event: { k: 'frame'; seq: number; t: number; cid: string; dir: Direction; size: number; bytes?: Uint8Array } = { k: 'frame', seq: s, t, cid, dir, size };
+      arenaEvents[arenaEvents.length] = event;
+      arenaSpans[arenaSpans.length] = off; // index writes: the page may have replaced Array.prototype.push
+      arenaSpans[arenaSpans.length] = size;
+      push(event);
+    } else if (data instanceof BlobClass) {
       const size = data.size;
       const part = blobSlice.call(data, 0, MAX_FRAME_BYTES);
       (blobBytes.call(part) as Promise<ArrayBuffer>).then(

@@ -65,3 +65,23 @@ test('dormant and disconnect stop streaming', () => {
   runTimers();
   expect(sent).toHaveLength(2);
 });
+
+test('frames that share one page buffer (the hook batches small payloads) are sent as their own bytes', () => {
+  const { core, sent } = setup();
+  const shared = new Uint8Array([0xde, 0xad, 0x53, 0x01, 0x02]);
+  const view = (seq: number, from: number, to: number) => ({ k: 'frame', seq, t: seq, cid: 'w1', dir: 'in', bytes: shared.subarray(from, to), size: to - from });
+  core.acceptDetail([view(1, 0, 2), view(2, 2, 5)]);
+  core.command({ type: 'subscribe' });
+  expect(sent[0]).toMatchObject({ events: [{ n: 1, bytes: '3q0=', size: 2 }, { n: 2, bytes: 'UwEC', size: 3 }] });
+});
+
+test('a tiny view of a large buffer is charged the whole buffer (a page cannot pin memory past the cap)', () => {
+  const { core } = setup({ maxBytes: 1 << 20 });
+  for (let seq = 1; seq <= 8; seq++) {
+    const big = new Uint8Array(256 << 10);
+    core.acceptDetail([{ k: 'frame', seq, t: seq, cid: 'w1', dir: 'in', bytes: big.subarray(0, 1), size: 1 }]);
+  }
+  // Each event keeps 256 KiB alive: at most 3 of them fit in 1 MiB (plus the per-event overhead).
+  expect(core.buffered).toBe(3);
+  expect(core.stats.evicted).toBe(5);
+});

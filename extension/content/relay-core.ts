@@ -19,6 +19,8 @@ import { bytesToBase64, parsePageEvent } from '../shared/validate.js';
 interface Stored {
   readonly n: number;
   readonly event: PageEvent;
+  /** Bytes it keeps alive (see weightsOf). */
+  readonly weight: number;
 }
 
 /** Bytes per batch before a new batch starts (keeps each port message far below Chrome's 64 MiB). */
@@ -27,14 +29,29 @@ const MAX_BATCH_BYTES = 4 << 20;
 /** Converts one stored event to its JSON-safe wire form. */
 export function toWire({ n, event }: Stored): WireEvent {
   if (event.k === 'frame' && event.bytes !== undefined) {
-    return { ...event, n, bytes: bytesToBase64(new Uint8Array(event.bytes)) };
+    const view = event.bytes instanceof Uint8Array ? event.bytes : new Uint8Array(event.bytes); // a view, never a copy
+    return { k: 'frame', seq: event.seq, t: event.t, cid: event.cid, dir: event.dir, bytes: bytesToBase64(view), size: event.size, n };
   }
   return { ...event, n } as WireEvent;
 }
 
-function weightOf(event: PageEvent): number {
-  if (event.k !== 'frame') return 64;
-  return 64 + (event.bytes?.byteLength ?? (event.text?.length ?? 0) * 2);
+/**
+ * Memory one accepted event keeps alive, for the backlog's byte cap. A view shares its buffer with
+ * the other views of the same page dispatch; each is charged its share of the whole buffer, so a
+ * page cannot pin large buffers with tiny views (the batches the hook sends use all of their
+ * buffer, so there each view costs its own length).
+ */
+function weightsOf(events: readonly PageEvent[]): number[] {
+  const used = new Map<ArrayBufferLike, number>();
+  for (const e of events) if (e.k === 'frame' && e.bytes instanceof Uint8Array) used.set(e.bytes.buffer, (used.get(e.bytes.buffer) ?? 0) + e.bytes.byteLength);
+  return events.map((e) => {
+    if (e.k !== 'frame') return 64;
+    if (e.bytes instanceof Uint8Array) {
+      const total = used.get(e.bytes.buffer) ?? 0;
+      return 64 + (total === 0 ? e.bytes.buffer.byteLength : Math.ceil((e.bytes.byteLength / total) * e.bytes.buffer.byteLength));
+    }
+    return 64 + (e.bytes?.byteLength ?? (e.text?.length ?? 0) * 2);
+  });
 }
 
 /** Relay state for one document. */
@@ -86,6 +103,7 @@ export class RelayCore {
       this.#rejected += 1;
       return;
     }
+    const events: PageEvent[] = [];
     for (const item of detail as unknown[]) {
       const parsed = parsePageEvent(item);
       if (!parsed.ok) {
@@ -93,8 +111,12 @@ export class RelayCore {
         continue;
       }
       if (parsed.truncated) this.#truncated += 1;
-      const stored = { n: ++this.#n, event: parsed.event };
-      this.#backlog.push(stored, weightOf(parsed.event));
+      events.push(parsed.event);
+    }
+    const weights = weightsOf(events);
+    for (let i = 0; i < events.length; i++) {
+      const stored = { n: ++this.#n, event: events[i]!, weight: weights[i]! };
+      this.#backlog.push(stored, stored.weight);
       if (this.#subscribed) this.#queueLive(stored);
     }
   }
@@ -146,7 +168,7 @@ export class RelayCore {
     };
     for (const item of items) {
       batch.push(toWire(item));
-      bytes += weightOf(item.event);
+      bytes += item.weight;
       if (batch.length >= MAX_EVENTS_PER_BATCH || bytes >= MAX_BATCH_BYTES) post();
     }
     if (batch.length > 0 || backlog) post();

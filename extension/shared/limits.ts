@@ -38,3 +38,13 @@ export const HOOK_BATCH_EVENTS = 512;
 
 /** Longest time an event waits in the page-side hook before it is dispatched, in milliseconds. */
 export const HOOK_FLUSH_MS = 20;
+
+/**
+ * Size of the hook's payload arena: frames up to {@link HOOK_ARENA_FRAME_BYTES} are copied into it
+ * and dispatched as views of one buffer per batch (a buffer per frame costs the page an allocation,
+ * and the relay a second one when the batch is cloned into its world). Default 64 KiB.
+ */
+export const HOOK_ARENA_BYTES = 64 << 10;
+
+/** Largest frame copied into the hook's arena; larger ones get a buffer of their own. Default 4 KiB. */
+export const HOOK_ARENA_FRAME_BYTES = 4 << 10;

@@ -62,7 +62,7 @@ export interface OpenEvent extends PageEventBase {
 }
 
 /** One message. Exactly one of `text` / `bytes` is set. */
-export interface FrameEvent<B = ArrayBuffer> extends PageEventBase {
+export interface FrameEvent<B = ArrayBuffer | Uint8Array> extends PageEventBase {
   readonly k: 'frame';
   readonly dir: Direction;
   readonly text?: string;
@@ -85,7 +85,11 @@ export interface ErrorEvent extends PageEventBase {
   readonly message: string;
 }
 
-/** What the hook dispatches to the relay (bytes as `ArrayBuffer`). */
+/**
+ * What the hook dispatches to the relay. Bytes are an `ArrayBuffer` of their own (large and Blob
+ * frames) or a `Uint8Array` view into a buffer shared by the frames of one dispatch (small frames:
+ * one allocation per batch instead of one per frame).
+ */
 export type PageEvent = ConnEvent | OpenEvent | FrameEvent | CloseEvent | ErrorEvent;
 
 /** A page event as it travels over extension ports (JSON): bytes base64, plus the relay's arrival number. */

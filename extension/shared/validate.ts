@@ -113,6 +113,13 @@ function parseFrame(value: Fields, base: { seq: number; t: number; cid: string }
     if (size < kept.byteLength) return { ok: false, reason: 'size below payload' };
     return { ok: true, truncated: kept.byteLength < size, event: { k: 'frame', ...base, dir, bytes: kept, size } };
   }
+  // A view into the buffer the hook shares between the small frames of one batch. What the view
+  // keeps alive beyond its own bytes is accounted by the relay (RelayCore), not here.
+  if (bytes instanceof Uint8Array && text === undefined) {
+    const kept = bytes.byteLength > MAX_FRAME_BYTES ? bytes.slice(0, MAX_FRAME_BYTES) : bytes;
+    if (size < kept.byteLength) return { ok: false, reason: 'size below payload' };
+    return { ok: true, truncated: kept.byteLength < size, event: { k: 'frame', ...base, dir, bytes: kept, size } };
+  }
   return { ok: false, reason: 'bad payload' };
 }
 

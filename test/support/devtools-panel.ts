@@ -72,7 +72,10 @@ export async function openClaspPanel(page: Page): Promise<{ devtools: Page; pane
   const devtools = await page.openDevTools();
   const load = `async () => import(new URL('./ui/legacy/legacy.js', location.href).href)`;
   let panelId: string | null = null;
-  for (let i = 0; i < 150 && panelId === null; i++) {
+  // A deadline rather than a try count: on a loaded 2-core machine DevTools can take a minute to
+  // register the extension's panel, and each evaluate then takes longer too.
+  const deadline = Date.now() + 90_000;
+  while (panelId === null && Date.now() < deadline) {
     panelId = await devtools
       .evaluate(async (src: string) => {
         const UI = await (0, eval)(src)();

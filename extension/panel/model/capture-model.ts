@@ -7,8 +7,8 @@
  */
 import { DEEP_SOURCE, type PanelMessage, type RelayStats, type WireEvent } from '../../shared/messages.js';
 import { deepConnectionName } from '../strings.js';
-import { base64ToBytes } from '../../shared/validate.js';
 import type { DecodedMessage } from '../../../src/protocol/index.js';
+import { decodePayloads } from './payloads.js';
 import { decodeBinary, hasMagic, summarizeText } from './summarize.js';
 import type { ConnectionRecord, FrameRecord } from './types.js';
 
@@ -53,10 +53,15 @@ export class CaptureModel {
     this.stats.set(message.doc, message.stats);
     const frames: FrameRecord[] = [];
     let last = this.#lastN.get(message.doc) ?? 0;
+    const fresh: WireEvent[] = [];
     for (const event of message.events) {
       if (!(event.n > last)) continue; // already received before a reconnect
       last = event.n;
-      const frame = this.#apply(message.doc, message.frameId, event);
+      fresh.push(event);
+    }
+    const payloads = decodePayloads(fresh.map((e) => (e.k === 'frame' && e.text === undefined ? (e.bytes ?? '') : undefined)));
+    for (let i = 0; i < fresh.length; i++) {
+      const frame = this.#apply(message.doc, message.frameId, fresh[i]!, payloads[i]);
       if (frame !== null) frames.push(frame);
     }
     this.#lastN.set(message.doc, last);
@@ -79,7 +84,7 @@ export class CaptureModel {
     return conn;
   }
 
-  #apply(doc: string, frameId: number, event: WireEvent): FrameRecord | null {
+  #apply(doc: string, frameId: number, event: WireEvent, payload: Uint8Array | Error | undefined): FrameRecord | null {
     const conn = this.connection(doc, event.cid, frameId);
     switch (event.k) {
       case 'conn':
@@ -105,22 +110,21 @@ export class CaptureModel {
         if (conn.errors.length < 100) conn.errors.push(event.message);
         return null;
       case 'frame':
-        return this.#frame(conn, event);
+        return this.#frame(conn, event, payload);
     }
   }
 
-  #frame(conn: ConnectionRecord, event: Extract<WireEvent, { k: 'frame' }>): FrameRecord {
+  /** @param payload the frame's bytes, decoded with the other frames of its message (decodePayloads). */
+  #frame(conn: ConnectionRecord, event: Extract<WireEvent, { k: 'frame' }>, payload: Uint8Array | Error | undefined): FrameRecord {
     const base = { id: this.takeId(), conn, dir: event.dir, t: event.t, size: event.size };
     if (event.text !== undefined) {
       return { ...base, text: event.text, truncated: event.text.length < event.size, summary: summarizeText(event.text) };
     }
-    let bytes: Uint8Array;
-    try {
-      bytes = base64ToBytes(event.bytes ?? '');
-    } catch (error) {
-      const line = `unreadable payload: ${(error as Error).message}`;
+    if (!(payload instanceof Uint8Array)) {
+      const line = `unreadable payload: ${payload?.message ?? 'missing'}`;
       return { ...base, truncated: false, summary: { kind: 'error', line, error: line } };
     }
+    const bytes = payload;
     if (!conn.clasp && hasMagic(bytes)) conn.clasp = true;
     const { summary, message } = decodeBinary(bytes, conn.clasp);
     const record = { ...base, bytes, truncated: bytes.length < event.size, summary };

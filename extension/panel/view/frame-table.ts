@@ -35,6 +35,8 @@ export class FrameTable {
   readonly #frames: FrameList;
   #selectedId: number | null = null;
   #layoutVersion = -1;
+  /** What each pooled row shows: cell texts, then its class name and connection URL. */
+  readonly #rowTexts = new WeakMap<HTMLElement, string[]>();
   /** Called with the newly selected frame id. */
   onSelect: (id: number | null) => void = () => undefined;
 
@@ -94,9 +96,6 @@ export class FrameTable {
     if (frame === undefined) return;
     const prev = index > 0 ? this.#frames.visibleAt(index - 1) : undefined;
     const key = typeKey(frame);
-    row.className = `row dir-${frame.dir} ${typeClass(key)}${frame.id === this.#selectedId ? ' selected' : ''}`;
-    row.dataset['id'] = String(frame.id);
-    row.setAttribute('aria-selected', String(frame.id === this.#selectedId));
     const cells = row.children;
     const texts = [
       formatClock(frame.t),
@@ -108,10 +107,24 @@ export class FrameTable {
       frame.summary.qos ?? '',
       formatBytes(frame.size),
       frame.summary.line,
+      `row dir-${frame.dir} ${typeClass(key)}${frame.id === this.#selectedId ? ' selected' : ''}`,
+      frame.conn.url,
     ];
-    for (let i = 0; i < texts.length; i++) (cells[i] as HTMLElement).textContent = texts[i]!;
-    (cells[0] as HTMLElement).title = new Date(frame.t).toISOString();
-    (cells[3] as HTMLElement).title = frame.conn.url;
+    // Under a stream every row is redrawn on each render, and neighbouring frames mostly share
+    // their type, address, size and summary: only the DOM writes that change something are made
+    // (each write invalidates style and layout of the row).
+    const last = this.#rowTexts.get(row) ?? [];
+    for (let i = 0; i < COLUMNS.length; i++) {
+      if (last[i] !== texts[i]) (cells[i] as HTMLElement).textContent = texts[i]!;
+    }
+    if (last[COLUMNS.length] !== texts[COLUMNS.length]) {
+      row.className = texts[COLUMNS.length]!;
+      row.setAttribute('aria-selected', String(frame.id === this.#selectedId));
+    }
+    if (last[COLUMNS.length + 1] !== texts[COLUMNS.length + 1]) (cells[3] as HTMLElement).title = frame.conn.url;
+    if (last[0] !== texts[0]) (cells[0] as HTMLElement).title = new Date(frame.t).toISOString();
+    row.dataset['id'] = String(frame.id);
+    this.#rowTexts.set(row, texts);
   }
 
   #onKey(event: KeyboardEvent): void {
