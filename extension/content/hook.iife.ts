@@ -16,7 +16,7 @@
  */
 import type { ClaspDevtoolsEvent, ClaspDevtoolsHook } from '../../src/transport/devtools-hook.js';
 import { HOOK_ARENA_BYTES, HOOK_ARENA_FRAME_BYTES, HOOK_BATCH_EVENTS, HOOK_FLUSH_MS, MAX_FRAME_BYTES } from '../shared/limits.js';
-import { CHANNEL_PREFIX, HANDSHAKE_ATTRIBUTE, type Direction, type PageEvent } from '../shared/messages.js';
+import { claimChannel, type Direction, type PageEvent } from '../shared/messages.js';
 
 const HOOK_KEY = '__CLASP_DEVTOOLS_HOOK__';
 
@@ -27,14 +27,7 @@ const HOOK_KEY = '__CLASP_DEVTOOLS_HOOK__';
   const root = doc.documentElement;
   if (root === null) return;
 
-  // Symmetric handshake: whichever script runs first writes the secret, the second reads and removes it.
-  let channel = root.getAttribute(HANDSHAKE_ATTRIBUTE);
-  if (channel !== null) root.removeAttribute(HANDSHAKE_ATTRIBUTE);
-  else {
-    channel = crypto.randomUUID();
-    root.setAttribute(HANDSHAKE_ATTRIBUTE, channel);
-  }
-  const eventName = CHANNEL_PREFIX + channel;
+  const eventName = claimChannel(root);
 
   const NativeWS = win.WebSocket;
   const nativeProto = NativeWS.prototype;

@@ -14,19 +14,14 @@
  * Named `.iife.ts` for crxjs: it must run synchronously at document_start, before any page script
  * could read the handshake attribute.
  */
-import { CHANNEL_PREFIX, HANDSHAKE_ATTRIBUTE, PROTOCOL_VERSION, RELAY_PORT, type RelayCommand, type RelayMessage } from '../shared/messages.js';
+import { PROTOCOL_VERSION, claimChannel, RELAY_PORT, type RelayCommand, type RelayMessage } from '../shared/messages.js';
 import { RELAY_FLUSH_MS } from '../shared/limits.js';
 import { RelayCore } from './relay-core.js';
 
 (() => {
   const root = document.documentElement;
   if (root === null) return;
-  let channel = root.getAttribute(HANDSHAKE_ATTRIBUTE);
-  if (channel !== null) root.removeAttribute(HANDSHAKE_ATTRIBUTE);
-  else {
-    channel = crypto.randomUUID();
-    root.setAttribute(HANDSHAKE_ATTRIBUTE, channel);
-  }
+  const eventName = claimChannel(root);
 
   let port: chrome.runtime.Port | null = null;
   let reconnectTimer: ReturnType<typeof setTimeout> | undefined;
@@ -36,7 +31,7 @@ import { RelayCore } from './relay-core.js';
     (flush) => setTimeout(flush, RELAY_FLUSH_MS),
   );
 
-  document.addEventListener(CHANNEL_PREFIX + channel, (event) => core.acceptDetail((event as CustomEvent<unknown>).detail));
+  document.addEventListener(eventName, (event) => core.acceptDetail((event as CustomEvent<unknown>).detail));
 
   const connect = (): void => {
     if (port !== null) return;

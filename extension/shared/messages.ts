@@ -21,6 +21,21 @@ export const CHANNEL_PREFIX = 'clasp-devtools:';
 /** `<html>` attribute through which the hook and the relay agree on the secret (removed at once). */
 export const HANDSHAKE_ATTRIBUTE = 'data-clasp-devtools-channel';
 
+/**
+ * The per-document secret event name, agreed by the MAIN-world hook and the ISOLATED relay through a
+ * symmetric handshake: whichever runs first (both at `document_start`, before any page script) writes
+ * a random secret on `<html>`, the second reads and removes it.
+ */
+export function claimChannel(root: Element): string {
+  let channel = root.getAttribute(HANDSHAKE_ATTRIBUTE);
+  if (channel !== null) root.removeAttribute(HANDSHAKE_ATTRIBUTE);
+  else {
+    channel = crypto.randomUUID();
+    root.setAttribute(HANDSHAKE_ATTRIBUTE, channel);
+  }
+  return CHANNEL_PREFIX + channel;
+}
+
 /** Port name of a relay (content script). */
 export const RELAY_PORT = 'relay';
 

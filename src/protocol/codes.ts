@@ -242,15 +242,20 @@ export function defaultQoS(message: { readonly type: string; readonly signal?: s
     case 'BUNDLE':
       return QoS.Commit;
     case 'PUBLISH':
-      switch (message.signal) {
-        case 'param':
-        case 'event':
-          return QoS.Confirm;
-        case 'timeline':
-          return QoS.Commit;
-        default:
-          return QoS.Fire;
-      }
+      return publishQoS(message.signal);
+    default:
+      return QoS.Fire;
+  }
+}
+
+/** Rust `default_qos` of a PUBLISH: by signal name; absent or unknown (unlike the signal code) is Fire. */
+export function publishQoS(signal: string | undefined): QoS {
+  switch (signal) {
+    case 'param':
+    case 'event':
+      return QoS.Confirm;
+    case 'timeline':
+      return QoS.Commit;
     default:
       return QoS.Fire;
   }

@@ -5,7 +5,7 @@
  *
  * @packageDocumentation
  */
-import { FEDERATION_OP, MSG, QoS, featureMask, phaseCode, signalCode, signalMask } from './codes.js';
+import { FEDERATION_OP, MSG, QoS, featureMask, phaseCode, publishQoS, signalCode, signalMask } from './codes.js';
 import { ClaspEncodeError } from './errors.js';
 import type { Encoder } from './Encoder.js';
 import { badField, rangeError, valueType } from './encode-helpers.js';
@@ -177,19 +177,6 @@ function publishPayload(e: Encoder, m: T.PublishMessage): void {
   typeByte(e, 2);
   e.count(samples.length, 'samples');
   for (let i = 0; i < samples.length; i++) e.f64(samples[i] as number, 'samples');
-}
-
-/** Rust `default_qos` of a PUBLISH: by signal name; absent or unknown (unlike {@link signalCode}) is Fire. */
-function publishQoS(signal: string | undefined): QoS {
-  switch (signal) {
-    case 'param':
-    case 'event':
-      return QoS.Confirm;
-    case 'timeline':
-      return QoS.Commit;
-    default:
-      return QoS.Fire;
-  }
 }
 
 // 0x21 SET: flags u8 (rev 0x80 | lock 0x40 | unlock 0x20 | ttl 0x10 | value type), address str, value data, [revision u64], [ttl u32]
