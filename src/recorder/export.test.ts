@@ -6,41 +6,24 @@
  */
 import 'fake-indexeddb/auto';
 import { readFileSync } from 'node:fs';
-import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { deleteDatabase, freshDbName, mixedFrames, setFrame } from '../../test/unit/recorder-fixtures.js';
+import { describe, expect, test } from 'vitest';
+import { mixedFrames, setFrame, useFrameLog } from '../../test/unit/recorder-fixtures.js';
 import { fromBase64, toBase64 } from './base64.js';
 import { ImportError } from './errors.js';
-import { FrameLog } from './frame-log.js';
 import { exportHar, importHar } from './har.js';
 import { toBlob } from './import-session.js';
-import { exportNdjson, importNdjson } from './ndjson.js';
 import type { RecordedFrame } from './query.js';
+import { exportNdjson, importNdjson } from './ndjson.js';
 
-let name: string;
-let log: FrameLog;
-
-beforeEach(async () => {
-  name = freshDbName();
-  log = await FrameLog.open({ name });
-});
-
-afterEach(async () => {
-  log.close();
-  await deleteDatabase(name);
-});
-
-async function all(sessionId: number): Promise<RecordedFrame[]> {
-  const out: RecordedFrame[] = [];
-  for await (const f of log.frames({ sessionId })) out.push(f);
-  return out;
-}
+const fixture = useFrameLog();
+const all = fixture.all;
 
 async function text(parts: AsyncIterable<string>): Promise<string> {
   return (await toBlob(parts, 'text/plain')).text();
 }
 
 async function recordMixed(): Promise<number> {
-  const rec = await log.startRecording({ name: 'src', chunkFrames: 50 });
+  const rec = await fixture.log.startRecording({ name: 'src', chunkFrames: 50 });
   rec.describeConnection('c1', { url: 'ws://127.0.0.1:7330/', protocol: 'clasp' });
   for (const f of mixedFrames(300)) rec.append(f.bytes, { direction: f.direction, connection: f.connection, time: f.time + 0.25 });
   rec.append(new TextEncoder().encode('héllo text'), { direction: 'out', connection: 'c1', text: true, time: 1_700_000_999_000 });
@@ -64,18 +47,18 @@ test('base64 matches Node and rejects bad input with a position', () => {
 describe('NDJSON', () => {
   test('export → import round trip keeps every frame', async () => {
     const id = await recordMixed();
-    const exported = await text(exportNdjson(log, id));
+    const exported = await text(exportNdjson(fixture.log, id));
     const lines = exported.trimEnd().split('\n');
     expect(lines).toHaveLength(301);
     const firstSet = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((o) => o['type'] === 'SET')!;
     expect(firstSet).toMatchObject({ typeCode: 0x21, direction: expect.any(String), iso: expect.stringMatching(/Z$/) });
     expect(firstSet['address']).toMatch(/^\/mixer\//);
-    const result = await importNdjson(log, new Blob([exported]), { name: 'copy' });
+    const result = await importNdjson(fixture.log, new Blob([exported]), { name: 'copy' });
     expect(result.frames).toBe(301);
     const [a, b] = [await all(id), await all(result.sessionId)];
     expect(b.map(view)).toEqual(a.map(view));
     expect(b.map((f) => f.time)).toEqual(a.map((f) => f.time));
-    expect((await log.session(result.sessionId))?.name).toBe('copy');
+    expect((await fixture.log.session(result.sessionId))?.name).toBe('copy');
   });
 
   test.each([
@@ -86,26 +69,26 @@ describe('NDJSON', () => {
     ['array instead of object', '[1,2]', 2, /object/],
   ])('%s → ImportError on that line, nothing kept', async (_name, bad, line, message) => {
     const good = JSON.stringify({ time: 1, direction: 'in', bytes: toBase64(setFrame('/a', 1)) });
-    const before = (await log.sessions()).length;
+    const before = (await fixture.log.sessions()).length;
     const input = [good, bad, good].join('\n');
-    const error = await importNdjson(log, input).catch((e: unknown) => e);
+    const error = await importNdjson(fixture.log, input).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ImportError);
     expect(error).toMatchObject({ line, message: expect.stringMatching(message) });
-    expect((await log.sessions()).length).toBe(before);
-    expect((await log.totals()).frames).toBe(0);
+    expect((await fixture.log.sessions()).length).toBe(before);
+    expect((await fixture.log.totals()).frames).toBe(0);
   });
 
   test('blank lines are ignored; line numbers count them', async () => {
     const good = JSON.stringify({ time: 1, direction: 'out', bytes: toBase64(setFrame('/a', 1)) });
-    await expect(importNdjson(log, `${good}\n\n${good}\n`)).resolves.toMatchObject({ frames: 2 });
-    await expect(importNdjson(log, `${good}\n\nnope`)).rejects.toMatchObject({ line: 3 });
+    await expect(importNdjson(fixture.log, `${good}\n\n${good}\n`)).resolves.toMatchObject({ frames: 2 });
+    await expect(importNdjson(fixture.log, `${good}\n\nnope`)).rejects.toMatchObject({ line: 3 });
   });
 });
 
 describe('HAR', () => {
   test('export has the fields Chrome requires, one entry per connection, seconds and opcodes', async () => {
     const id = await recordMixed();
-    const har = JSON.parse(await text(exportHar(log, id))) as {
+    const har = JSON.parse(await text(exportHar(fixture.log, id))) as {
       log: { version: string; creator: { name: string }; pages: unknown[]; entries: Record<string, any>[] };
     };
     expect(har.log.version).toBe('1.2');
@@ -133,18 +116,18 @@ describe('HAR', () => {
 
   test('export → import round trip', async () => {
     const id = await recordMixed();
-    const result = await importHar(log, await text(exportHar(log, id)));
+    const result = await importHar(fixture.log, await text(exportHar(fixture.log, id)));
     expect(result).toMatchObject({ frames: 301, skipped: 0 });
     const a = (await all(id)).sort((x, y) => x.time - y.time || x.seq - y.seq);
     const b = await all(result.sessionId);
     expect(b.map(view)).toEqual(a.map(view));
     b.forEach((f, i) => expect(f.time).toBeCloseTo(a[i]!.time, 3));
-    expect((await log.session(result.sessionId))?.connections['c1']).toEqual({ url: 'ws://127.0.0.1:7330/' });
+    expect((await fixture.log.session(result.sessionId))?.connections['c1']).toEqual({ url: 'ws://127.0.0.1:7330/' });
   });
 
   test('a HAR as Chrome writes it imports its WebSocket frames and skips the rest', async () => {
     const chrome = readFileSync(new URL('../../test/unit/fixtures/chrome-websocket.har', import.meta.url), 'utf8');
-    const result = await importHar(log, chrome, { name: 'from chrome' });
+    const result = await importHar(fixture.log, chrome, { name: 'from chrome' });
     expect(result).toMatchObject({ frames: 4, skipped: 2 });
     const frames = await all(result.sessionId);
     expect(frames.map((f) => [f.direction, f.text, f.connection, f.type, f.address])).toEqual([
@@ -156,7 +139,7 @@ describe('HAR', () => {
     expect(new TextDecoder().decode(frames[0]!.bytes)).toBe('text-after-devtools');
     expect([...frames[1]!.bytes]).toEqual([1, 2]);
     expect(frames[2]!.time).toBeCloseTo(1795632463514.616, 2);
-    expect((await log.session(result.sessionId))?.connections['63']?.url).toBe('ws://127.0.0.1:37227/ws?from=har-check');
+    expect((await fixture.log.session(result.sessionId))?.connections['63']?.url).toBe('ws://127.0.0.1:37227/ws?from=har-check');
   });
 
   test.each<[string, unknown, Partial<ImportError>]>([
@@ -167,13 +150,13 @@ describe('HAR', () => {
     ['bad base64', { log: { entries: [{}, { _webSocketMessages: [{ type: 'send', time: 1, opcode: 2, data: 'AA==' }, { type: 'send', time: 1, opcode: 2, data: 'A' }] }] } }, { entry: 1, item: 1 }],
     ['time missing', { log: { entries: [{ _webSocketMessages: [{ type: 'send', opcode: 1, data: 'x' }] }] } }, { entry: 0, item: 0 }],
   ])('%s → ImportError naming the first bad entry, nothing kept', async (_name, doc, where) => {
-    const error = await importHar(log, JSON.stringify(doc)).catch((e: unknown) => e);
+    const error = await importHar(fixture.log, JSON.stringify(doc)).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ImportError);
     expect(error).toMatchObject(where);
-    expect(await log.sessions()).toEqual([]);
+    expect(await fixture.log.sessions()).toEqual([]);
   });
 
   test('not JSON → ImportError', async () => {
-    await expect(importHar(log, '{"log":')).rejects.toBeInstanceOf(ImportError);
+    await expect(importHar(fixture.log, '{"log":')).rejects.toBeInstanceOf(ImportError);
   });
 });

@@ -5,6 +5,9 @@
  */
 import { encode, type Message } from '@clasp-to/core';
 import { deleteDB } from 'idb';
+import { afterEach, beforeEach } from 'vitest';
+import { FrameLog } from '../../src/recorder/frame-log.js';
+import type { RecordedFrame } from '../../src/recorder/query.js';
 
 let counter = 0;
 
@@ -17,6 +20,46 @@ export function freshDbName(): string {
 /** Deletes a test database (call in `afterEach`). */
 export function deleteDatabase(name: string): Promise<void> {
   return deleteDB(name);
+}
+
+/** A {@link FrameLog} on a fresh database for each test, closed and deleted after it. */
+export interface FrameLogFixture {
+  /** The open log of the running test. */
+  readonly log: FrameLog;
+  /** Database name of the running test. */
+  readonly name: string;
+  /** Every frame of a session, in order. */
+  all(sessionId: number): Promise<RecordedFrame[]>;
+}
+
+/** Registers `beforeEach`/`afterEach` hooks that give each test its own {@link FrameLog}. */
+export function useFrameLog(): FrameLogFixture {
+  let name = '';
+  let log: FrameLog | undefined;
+  beforeEach(async () => {
+    name = freshDbName();
+    log = await FrameLog.open({ name });
+  });
+  afterEach(async () => {
+    log?.close();
+    log = undefined;
+    await deleteDatabase(name);
+  });
+  const fixture: FrameLogFixture = {
+    get log(): FrameLog {
+      if (log === undefined) throw new Error('useFrameLog: no test is running');
+      return log;
+    },
+    get name() {
+      return name;
+    },
+    async all(sessionId) {
+      const out: RecordedFrame[] = [];
+      for await (const f of fixture.log.frames({ sessionId })) out.push(f);
+      return out;
+    },
+  };
+  return fixture;
 }
 
 /** SET frame via the official encoder. */
