@@ -8,8 +8,9 @@
  * - queries by time, type, address glob, direction, connection against a brute-force filter.
  */
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { launchChromium, startPageServer, type LaunchedChromium, type PageServer } from '../support/browser.js';
+import { expect, test } from 'vitest';
+import { launchChromium } from '../support/browser.js';
+import { useBrowser } from '../support/browser-fixture.js';
 import type { FrameQuery } from '../../src/recorder/index.js';
 import type * as RecorderPage from './pages/recorder-page.js';
 
@@ -22,22 +23,11 @@ type Api = {
 };
 type Call<K extends keyof Api> = Parameters<Api[K]>;
 
-let chromium: LaunchedChromium;
-let server: PageServer;
-
-beforeAll(async () => {
-  server = await startPageServer();
-  chromium = await launchChromium();
-});
-
-afterAll(async () => {
-  await chromium?.close();
-  await server?.close();
-});
+const browser = useBrowser();
 
 async function openPage(): Promise<Page> {
-  const page = await chromium.context.newPage();
-  await page.goto(`${server.url}/test/browser/pages/recorder.html`);
+  const page = await browser.chromium.context.newPage();
+  await page.goto(`${browser.pages.url}/test/browser/pages/recorder.html`);
   await page.waitForFunction(() => 'recorderPage' in globalThis);
   return page;
 }
@@ -84,8 +74,8 @@ test('a real quota error stops recording loudly; everything committed stays read
   try {
     const page = await own.context.newPage();
     const cdp = await own.context.newCDPSession(page);
-    await cdp.send('Storage.overrideQuotaForOrigin', { origin: server.url, quotaSize: 4 * 1024 * 1024 });
-    await page.goto(`${server.url}/test/browser/pages/recorder.html`);
+    await cdp.send('Storage.overrideQuotaForOrigin', { origin: browser.pages.url, quotaSize: 4 * 1024 * 1024 });
+    await page.goto(`${browser.pages.url}/test/browser/pages/recorder.html`);
     await page.waitForFunction(() => 'recorderPage' in globalThis);
     const r = await call(page, 'recordUntilFailure', 'quota', 20_000);
     expect(r.state).toBe('failed');

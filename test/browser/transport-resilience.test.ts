@@ -15,29 +15,19 @@
  * - DevTools hook: connection (with the WebSocket as `socket`), open, frames in and out, close; one
  *   id across reconnect attempts.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, expect, test } from 'vitest';
-import { launchChromium, startPageServer, type LaunchedChromium, type PageServer } from '../support/browser.js';
+import { afterEach, beforeEach, expect, test } from 'vitest';
+import { useBrowser } from '../support/browser-fixture.js';
 import { openTransportPage, type TransportPage } from '../support/transport-page.js';
 import { startEchoServer, type EchoServer } from '../support/ws-test-servers.js';
 
-let chromium: LaunchedChromium;
-let pages: PageServer;
+const browser = useBrowser();
 let echo: EchoServer;
 let tab: TransportPage;
 
-beforeAll(async () => {
-  pages = await startPageServer();
-  chromium = await launchChromium();
-});
-
-afterAll(async () => {
-  await chromium?.close();
-  await pages?.close();
-});
 
 beforeEach(async () => {
   echo = await startEchoServer();
-  tab = await openTransportPage(chromium, pages);
+  tab = await openTransportPage(browser.chromium, browser.pages);
 });
 
 afterEach(async () => {

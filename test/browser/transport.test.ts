@@ -13,8 +13,8 @@
  *   invalid URL — each a typed TransportError with a hint, and no timer or listener left behind;
  * - receive-queue overflow closes with a ReceiveQueueFull error event right after the last delivered frame.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, expect, test } from 'vitest';
-import { launchChromium, startPageServer, type LaunchedChromium, type PageServer } from '../support/browser.js';
+import { afterEach, beforeEach, expect, test } from 'vitest';
+import { useBrowser } from '../support/browser-fixture.js';
 import { openTransportPage, type TransportPage } from '../support/transport-page.js';
 import {
   freeClosedPort,
@@ -23,24 +23,14 @@ import {
   type EchoServer,
 } from '../support/ws-test-servers.js';
 
-let chromium: LaunchedChromium;
-let pages: PageServer;
+const browser = useBrowser();
 let echo: EchoServer;
 let tab: TransportPage;
 
-beforeAll(async () => {
-  pages = await startPageServer();
-  chromium = await launchChromium();
-});
-
-afterAll(async () => {
-  await chromium?.close();
-  await pages?.close();
-});
 
 beforeEach(async () => {
   echo = await startEchoServer();
-  tab = await openTransportPage(chromium, pages);
+  tab = await openTransportPage(browser.chromium, browser.pages);
 });
 
 afterEach(async () => {
