@@ -183,8 +183,12 @@ test('a client that stops reading is disconnected; the others receive everything
   (slow.ws as unknown as { _socket: { pause(): void } })._socket.pause();
   const value = 'x'.repeat(60_000);
   const count = 300; // 18 MB: far beyond the kernel buffers and the 2 MiB client limit
-  for (let i = 0; i < count; i += 1) writer.send({ type: 'PUBLISH', address: `/big/${i}`, signal: 'stream', value });
-  for (let i = 0; i < count; i += 1) expect(await fast.next()).toMatchObject({ address: `/big/${i}` });
+  // Paced by the fast reader: relay and clients share this process's event loop, so an unpaced burst
+  // can queue more than the limit for the *fast* client too before its socket gets a turn to read.
+  for (let i = 0; i < count; i += 1) {
+    writer.send({ type: 'PUBLISH', address: `/big/${i}`, signal: 'stream', value });
+    expect(await fast.next()).toMatchObject({ address: `/big/${i}` });
+  }
   (slow.ws as unknown as { _socket: { resume(): void } })._socket.resume();
   await slowClosed;
   expect(relay.router.clientCount).toBe(2);
