@@ -32,7 +32,13 @@ class FakePort implements RouterPort {
 const relay = (tab: number, frameId = 0) => new FakePort('relay', { tab: { id: tab }, frameId, url: `https://page${tab}.test/` });
 const panel = (tab: number, url = `${ORIGIN}extension/panel/panel.html`) => new FakePort(`panel:${tab}`, { url });
 const stats = { rejected: 0, evicted: 0, truncated: 0 };
-const events = (doc: string, text: string): RelayMessage => ({ type: 'events', doc, backlog: false, events: [{ k: 'frame', n: 1, seq: 1, t: 1, cid: 'w1', dir: 'in', text, size: text.length }], stats });
+const events = (doc: string, text: string): RelayMessage => ({
+  type: 'events',
+  doc,
+  backlog: false,
+  chunks: [{ n0: 1, skip: 0, block: 'AQAAAAAAAAA=', cids: [], events: [{ k: 'frame', n: 1, seq: 1, t: 1, cid: 'w1', dir: 'in', text, size: text.length }] }],
+  stats,
+});
 
 function setup() {
   const woken: number[] = [];
@@ -65,7 +71,7 @@ test('a panel wakes its tab; its relays subscribe and their events reach only th
   expect(r1.posted).toEqual([{ type: 'subscribe' }]);
   r1.send(events('d1', 'tab one'));
   r2.send(events('d2', 'tab two'));
-  const texts = (p: FakePort) => (p.posted as PanelMessage[]).flatMap((m) => (m.type === 'events' ? m.events.map((e) => (e.k === 'frame' ? e.text : '')) : []));
+  const texts = (p: FakePort) => (p.posted as PanelMessage[]).flatMap((m) => (m.type === 'events' ? (m.chunks ?? []).flatMap((c) => c.events.map((e) => (e.k === 'frame' ? e.text : ''))) : []));
   expect(texts(p1)).toEqual(['tab one']);
   expect(texts(p2)).toEqual(['tab two']);
   // frameId and url come from the browser's sender, not from the message

@@ -111,7 +111,8 @@ export class Router {
         url: entry.url,
         doc: entry.doc,
         backlog: message.backlog === true,
-        events: Array.isArray(message.events) ? message.events : [],
+        events: [],
+        chunks: Array.isArray(message.chunks) ? message.chunks : [],
         stats: message.stats,
       });
     }

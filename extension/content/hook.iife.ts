@@ -15,8 +15,9 @@
  * page's first sockets). Every primitive used later is captured now, before the page can replace it.
  */
 import type { ClaspDevtoolsEvent, ClaspDevtoolsHook } from '../../src/transport/devtools-hook.js';
+import { BlockWriter } from '../shared/frame-block.js';
 import { HOOK_ARENA_BYTES, HOOK_ARENA_FRAME_BYTES, HOOK_BATCH_EVENTS, HOOK_FLUSH_MS, MAX_FRAME_BYTES } from '../shared/limits.js';
-import { claimChannel, type Direction, type PageEvent } from '../shared/messages.js';
+import { claimChannel, type Direction, type PageDetail, type PageEvent } from '../shared/messages.js';
 
 const HOOK_KEY = '__CLASP_DEVTOOLS_HOOK__';
 
@@ -41,7 +42,6 @@ const HOOK_KEY = '__CLASP_DEVTOOLS_HOOK__';
   const isView = ArrayBuffer.isView;
   const abSlice = ArrayBuffer.prototype.slice;
   const U8 = Uint8Array;
-  const u8Set = Uint8Array.prototype.set;
   const BlobClass = Blob;
   const blobSlice = Blob.prototype.slice;
   const blobBytes = Blob.prototype.arrayBuffer;
@@ -57,42 +57,41 @@ const HOOK_KEY = '__CLASP_DEVTOOLS_HOOK__';
   const transportToCid = new Map<string, { cid: string; wrapped: boolean }>();
   let seq = 0;
   let nextSocket = 1;
-  let queue: PageEvent[] = [];
+  // The current batch: small binary frames go into the block, everything else is an object whose
+  // place a record of the block marks (see frame-block.ts).
+  const block = new BlockWriter(HOOK_BATCH_EVENTS, HOOK_ARENA_BYTES);
+  let objects: PageEvent[] = [];
+  let cids: string[] = [];
+  let cidIndex = new Map<string, number>();
   let flushScheduled = false;
-  // Small payloads of the current batch, copied back to back; their events get a view at flush.
-  const arena = new U8(HOOK_ARENA_BYTES);
-  let arenaUsed = 0;
-  let arenaEvents: { bytes?: Uint8Array }[] = [];
-  let arenaSpans: number[] = []; // offset, length per arena event
 
   const now = (): number => timeOrigin + perfNow();
 
   const flush = (): void => {
     flushScheduled = false;
-    if (queue.length === 0) return;
-    if (arenaEvents.length > 0) {
-      // One exact-size copy per batch; the arena itself is reused for the next batch.
-      const shared = abSlice.call(arena.buffer, 0, arenaUsed) as ArrayBuffer;
-      for (let i = 0; i < arenaEvents.length; i++) arenaEvents[i]!.bytes = new U8(shared, arenaSpans[2 * i]!, arenaSpans[2 * i + 1]!);
-      arenaEvents = [];
-      arenaSpans = [];
-      arenaUsed = 0;
-    }
-    const detail = queue;
-    queue = [];
+    if (block.count === 0) return;
+    const detail: PageDetail = { block: block.take(), cids, events: objects };
+    objects = [];
+    cids = [];
+    cidIndex = new Map();
     dispatch.call(doc, new CustomEvt(eventName, { detail }));
   };
 
-  // Events cross to the relay in batches: one cross-world dispatch per HOOK_FLUSH_MS or per
-  // HOOK_BATCH_EVENTS events, whichever comes first (a dispatch per message costs the page more
-  // than the capture itself). pagehide flushes what is left.
-  const push = (event: PageEvent): void => {
-    queue[queue.length] = event;
-    if (queue.length >= HOOK_BATCH_EVENTS) flush();
+  // Events cross to the relay in batches: one cross-world dispatch per HOOK_FLUSH_MS or per full
+  // block, whichever comes first (a dispatch per message costs the page more than the capture
+  // itself). pagehide flushes what is left.
+  const scheduleFlush = (): void => {
+    if (block.count >= HOOK_BATCH_EVENTS) flush();
     else if (!flushScheduled) {
       flushScheduled = true;
       later(flush, HOOK_FLUSH_MS);
     }
+  };
+  const push = (event: PageEvent): void => {
+    if (!block.fits(0)) flush();
+    block.addObject();
+    objects[objects.length] = event; // index writes: the page may have replaced Array.prototype.push
+    scheduleFlush();
   };
   addListener.call(win, 'pagehide', flush);
 
@@ -109,20 +108,22 @@ const HOOK_KEY = '__CLASP_DEVTOOLS_HOOK__';
     if (typeof data === 'string') push({ k: 'frame', seq: s, t, cid, dir, text: data, size: data.length });
     else if (data instanceof AB || isView(data)) {
       const size = data.byteLength;
-      if (size > HOOK_ARENA_FRAME_BYTES) {
+      // Only well-formed frames go into the block; a bad direction (from a transport's report) is
+      // forwarded as an object, so the relay refuses and counts it.
+      if (size > HOOK_ARENA_FRAME_BYTES || (dir !== 'in' && dir !== 'out')) {
         push({ k: 'frame', seq: s, t, cid, dir, bytes: copyBytes(data), size });
         return;
       }
-      if (arenaUsed + size > HOOK_ARENA_BYTES) flush(); // the arena is full: this batch goes now
-      const off = arenaUsed;
-      u8Set.call(arena, data instanceof AB ? new U8(data) : new U8(data.buffer, data.byteOffset, size), off);
-      arenaUsed += size;
-      // `bytes` is filled in at flush, before the batch leaves this world.
-      const event: { k: 'frame'; seq: number; t: number; cid: string; dir: Direction; size: number; bytes?: Uint8Array } = { k: 'frame', seq: s, t, cid, dir, size };
-      arenaEvents[arenaEvents.length] = event;
-      arenaSpans[arenaSpans.length] = off; // index writes: the page may have replaced Array.prototype.push
-      arenaSpans[arenaSpans.length] = size;
-      push(event);
+      if (!block.fits(size)) flush();
+      let index = cidIndex.get(cid);
+      if (index === undefined) {
+        index = cids.length;
+        cids[index] = cid;
+        cidIndex.set(cid, index);
+      }
+      const bytes = data instanceof AB ? new U8(data) : new U8(data.buffer, data.byteOffset, size);
+      block.addBytes(t, s, size, index, dir === 'in' ? 0 : 1, bytes);
+      scheduleFlush();
     } else if (data instanceof BlobClass) {
       const size = data.size;
       const part = blobSlice.call(data, 0, MAX_FRAME_BYTES);

@@ -1,5 +1,8 @@
 import { expect, test } from 'vitest';
-import type { RelayMessage } from '../shared/messages.js';
+import { pageDetail, type DetailItem } from '../shared/detail-fixtures.js';
+import { checkBlock, RECORD_KIND } from '../shared/frame-block.js';
+import type { RelayMessage, WireChunk } from '../shared/messages.js';
+import { base64ToBytes } from '../shared/validate.js';
 import { RelayCore } from './relay-core.js';
 
 function setup(caps = {}) {
@@ -9,79 +12,138 @@ function setup(caps = {}) {
   return { core, sent, timers, runTimers: () => timers.splice(0).forEach((f) => f()) };
 }
 
-const frame = (seq: number, bytes: number[]) => ({ k: 'frame', seq, t: 1000 + seq, cid: 'w1', dir: 'in', bytes: new Uint8Array(bytes).buffer, size: bytes.length });
+const frames = (...payloads: number[][]): DetailItem[] => payloads.map((bytes) => ({ bytes }));
+const chunksOf = (m: RelayMessage | undefined): readonly WireChunk[] => (m?.type === 'events' ? m.chunks : []);
+
+/** What the panel would list from one wire chunk: arrival number and payload (hex) or object kind. */
+function listed(chunk: WireChunk): string[] {
+  const bytes = base64ToBytes(chunk.block);
+  const checked = checkBlock(bytes.buffer, chunk.cids.length, chunk.events.length, 1 << 20, true);
+  if (!checked.ok) throw new Error(checked.reason);
+  const v = checked.view;
+  const out: string[] = [];
+  let offset = v.payloadStart;
+  let object = 0;
+  for (let i = 0; i < v.count; i++) {
+    const n = chunk.n0 + i;
+    if (v.kind(i) === RECORD_KIND.BYTES) {
+      if (i >= chunk.skip) out.push(`${n}:${chunk.cids[v.cid(i)]}:${Buffer.from(bytes.subarray(offset, offset + v.len(i))).toString('hex')}`);
+      offset += v.len(i);
+    } else if (v.kind(i) === RECORD_KIND.OBJECT) {
+      const e = chunk.events[object++]!;
+      expect(e.n).toBe(n);
+      if (i >= chunk.skip) out.push(`${n}:${e.k}`);
+    } else if (i >= chunk.skip) out.push(`${n}:dropped`);
+  }
+  return out;
+}
 
 test('buffers without sending while no panel is subscribed', () => {
   const { core, sent } = setup();
-  core.acceptDetail([frame(1, [0x53]), frame(2, [1, 2])]);
+  core.acceptDetail(pageDetail(frames([0x53], [1, 2])));
   expect(sent).toEqual([]);
   expect(core.buffered).toBe(2);
 });
 
-test('on subscribe sends the backlog (base64, arrival numbers) then batches live events per flush', () => {
+test('on subscribe sends the backlog as blocks (base64, arrival numbers), then live batches per flush', () => {
   const { core, sent, runTimers } = setup();
-  core.acceptDetail([frame(1, [0xde, 0xad])]);
+  core.acceptDetail(pageDetail(frames([0xde, 0xad])));
   core.command({ type: 'subscribe' });
   expect(sent).toHaveLength(1);
-  expect(sent[0]).toMatchObject({ type: 'events', doc: 'doc-1', backlog: true, events: [{ k: 'frame', n: 1, bytes: '3q0=', size: 2 }] });
-  core.acceptDetail([frame(2, [1]), frame(3, [2])]);
+  expect(sent[0]).toMatchObject({ type: 'events', doc: 'doc-1', backlog: true });
+  expect(chunksOf(sent[0]).flatMap(listed)).toEqual(['1:w1:dead']);
+  core.acceptDetail(pageDetail(frames([1])));
+  core.acceptDetail(pageDetail([{ bytes: [2], cid: 'w2' }, { object: { k: 'open', seq: 9, t: 1, cid: 'w2', protocol: 'clasp' } }]));
   expect(sent).toHaveLength(1);
   runTimers();
   expect(sent).toHaveLength(2);
-  expect(sent[1]).toMatchObject({ backlog: false, events: [{ n: 2 }, { n: 3 }] });
+  expect(sent[1]).toMatchObject({ backlog: false });
+  expect(chunksOf(sent[1]).flatMap(listed)).toEqual(['2:w1:01', '3:w2:02', '4:open']);
 });
 
 test('an empty backlog still answers the subscribe (the panel learns the counters)', () => {
   const { core, sent } = setup();
   core.command({ type: 'subscribe' });
-  expect(sent).toEqual([{ type: 'events', doc: 'doc-1', backlog: true, events: [], stats: { rejected: 0, evicted: 0, truncated: 0 } }]);
+  expect(sent).toEqual([{ type: 'events', doc: 'doc-1', backlog: true, chunks: [], stats: { rejected: 0, evicted: 0, truncated: 0 } }]);
 });
 
-test('counts rejected events and a non-array detail, and keeps valid neighbours', () => {
-  const { core } = setup();
-  core.acceptDetail('not an array');
-  core.acceptDetail([frame(1, [1]), { k: 'frame', seq: 2, t: 1, cid: 'w1', dir: 'sideways', text: 'x', size: 1 }, null]);
-  expect(core.stats.rejected).toBe(3);
-  expect(core.buffered).toBe(1);
-});
-
-test('evicts the oldest beyond the cap and reports it; resubscribing replays only what is kept', () => {
-  const { core, sent } = setup({ maxEvents: 2 });
-  core.acceptDetail([frame(1, [1]), frame(2, [2]), frame(3, [3])]);
+test('a refused object event is counted and kept as a DROPPED record; its neighbours stay', () => {
+  const { core, sent } = setup();
+  const bad = { k: 'frame', seq: 2, t: 1, cid: 'w1', dir: 'sideways', text: 'x', size: 1 };
+  core.acceptDetail(pageDetail([{ bytes: [1] }, { object: bad }, { object: null }, { object: { k: 'frame', seq: 4, t: 1, cid: 'w1', dir: 'in', text: 'ok', size: 2 } }]));
+  expect(core.stats.rejected).toBe(2);
   core.command({ type: 'subscribe' });
-  expect(sent[0]).toMatchObject({ events: [{ n: 2 }, { n: 3 }], stats: { evicted: 1 } });
+  expect(chunksOf(sent[0]).flatMap(listed)).toEqual(['1:w1:01', '2:dropped', '3:dropped', '4:frame']);
+});
+
+test('a malformed batch is refused whole and counted by what it claimed to hold', () => {
+  const { core } = setup();
+  core.acceptDetail('not a batch');
+  expect(core.stats.rejected).toBe(1);
+  const detail = pageDetail(frames([1], [2], [3]));
+  core.acceptDetail({ ...detail, cids: [] }); // records name a connection the table lacks
+  expect(core.stats.rejected).toBe(4);
+  const cut = detail.block.slice(0, detail.block.byteLength - 1);
+  core.acceptDetail({ ...detail, block: cut });
+  expect(core.stats.rejected).toBe(7);
+  expect(core.buffered).toBe(0);
+});
+
+test('counts frames the hook truncated (block records and object frames)', () => {
+  const { core } = setup();
+  core.acceptDetail(pageDetail([{ bytes: [1, 2], size: 10 }, { object: { k: 'frame', seq: 2, t: 1, cid: 'w1', dir: 'in', text: 'abc', size: 99 } }]));
+  expect(core.stats.truncated).toBe(2);
+});
+
+test('evicts exactly the oldest events beyond the cap; resubscribing replays only what is kept', () => {
+  const { core, sent } = setup({ maxEvents: 2 });
+  core.acceptDetail(pageDetail(frames([1], [2])));
+  core.acceptDetail(pageDetail(frames([3])));
+  core.command({ type: 'subscribe' });
+  expect(sent[0]).toMatchObject({ stats: { evicted: 1 } });
+  expect(chunksOf(sent[0]).flatMap(listed)).toEqual(['2:w1:02', '3:w1:03']);
 });
 
 test('dormant and disconnect stop streaming', () => {
   const { core, sent, runTimers } = setup();
   core.command({ type: 'subscribe' });
   expect(core.command({ type: 'dormant' })).toBe(false);
-  core.acceptDetail([frame(1, [1])]);
+  core.acceptDetail(pageDetail(frames([1])));
   runTimers();
   expect(sent).toHaveLength(1);
   core.command({ type: 'subscribe' });
   core.disconnected();
-  core.acceptDetail([frame(2, [2])]);
+  core.acceptDetail(pageDetail(frames([2])));
   runTimers();
   expect(sent).toHaveLength(2);
 });
 
-test('frames that share one page buffer (the hook batches small payloads) are sent as their own bytes', () => {
-  const { core, sent } = setup();
-  const shared = new Uint8Array([0xde, 0xad, 0x53, 0x01, 0x02]);
-  const view = (seq: number, from: number, to: number) => ({ k: 'frame', seq, t: seq, cid: 'w1', dir: 'in', bytes: shared.subarray(from, to), size: to - from });
-  core.acceptDetail([view(1, 0, 2), view(2, 2, 5)]);
-  core.command({ type: 'subscribe' });
-  expect(sent[0]).toMatchObject({ events: [{ n: 1, bytes: '3q0=', size: 2 }, { n: 2, bytes: 'UwEC', size: 3 }] });
-});
-
-test('a tiny view of a large buffer is charged the whole buffer (a page cannot pin memory past the cap)', () => {
+test('object frames carry their own buffer, charged to the byte cap', () => {
   const { core } = setup({ maxBytes: 1 << 20 });
   for (let seq = 1; seq <= 8; seq++) {
-    const big = new Uint8Array(256 << 10);
-    core.acceptDetail([{ k: 'frame', seq, t: seq, cid: 'w1', dir: 'in', bytes: big.subarray(0, 1), size: 1 }]);
+    core.acceptDetail(pageDetail([{ object: { k: 'frame', seq, t: seq, cid: 'w1', dir: 'in', bytes: new ArrayBuffer(256 << 10), size: 256 << 10 } }]));
   }
-  // Each event keeps 256 KiB alive: at most 3 of them fit in 1 MiB (plus the per-event overhead).
+  // Each batch keeps 256 KiB alive: at most 3 of them fit in 1 MiB (plus the per-event overhead).
   expect(core.buffered).toBe(3);
   expect(core.stats.evicted).toBe(5);
+});
+
+test('a live batch evicted from the backlog before the timer fires still reaches the panel whole', () => {
+  const { core, sent, runTimers } = setup({ maxEvents: 2 });
+  core.command({ type: 'subscribe' });
+  core.acceptDetail(pageDetail(frames([1], [2])));
+  core.acceptDetail(pageDetail(frames([3], [4]))); // evicts 1 and 2 from the backlog
+  expect(core.stats.evicted).toBe(2);
+  runTimers();
+  expect(chunksOf(sent[1]).flatMap(listed)).toEqual(['1:w1:01', '2:w1:02', '3:w1:03', '4:w1:04']);
+});
+
+test('a full live queue is sent without waiting for the timer (timers of a busy page run late)', () => {
+  const { core, sent, timers } = setup();
+  core.command({ type: 'subscribe' });
+  const many = Array.from({ length: 512 }, (_, i) => [i & 0xff]);
+  for (let i = 0; i < 4; i++) core.acceptDetail(pageDetail(frames(...many)));
+  expect(timers).toHaveLength(1); // the timer was never needed
+  expect(sent).toHaveLength(2);
+  expect(chunksOf(sent[1])).toHaveLength(4);
 });

@@ -3,63 +3,71 @@
  * since-load backlog, and streams to the service worker while a panel is subscribed.
  *
  * Invariants:
- * - every accepted event gets the next arrival number `n` (per document), so a panel that receives the
- *   backlog again after a service worker restart drops what it already has;
+ * - every record of an accepted batch gets the next arrival number `n` (per document; a refused
+ *   object event keeps its number as a DROPPED record), so a panel that receives the backlog again
+ *   after a service worker restart drops what it already has;
+ * - a batch stays one block from the page to the panel: no object or base64 string per frame;
  * - nothing is sent while no panel is subscribed (no IPC, no base64) — the backlog only grows;
  * - the port carries data only; commands from the service worker are `subscribe` / `dormant`.
  *
  * @packageDocumentation
  */
-import { Backlog } from '../shared/backlog.js';
-import { MAX_BACKLOG_BYTES, MAX_BACKLOG_EVENTS, MAX_EVENTS_PER_BATCH } from '../shared/limits.js';
-import type { PageEvent, RelayCommand, RelayMessage, RelayStats, WireEvent } from '../shared/messages.js';
-import { bytesToBase64, parsePageEvent } from '../shared/validate.js';
+import { MAX_BACKLOG_BYTES, MAX_BACKLOG_EVENTS } from '../shared/limits.js';
+import { RECORD_KIND, type BlockView } from '../shared/frame-block.js';
+import type { PageEvent, RelayCommand, RelayMessage, RelayStats, WireChunk, WireEvent } from '../shared/messages.js';
+import { bytesToBase64, parsePageDetail } from '../shared/validate.js';
+import { ChunkBacklog } from './chunk-backlog.js';
 
-/** An accepted event with its arrival number. */
-interface Stored {
-  readonly n: number;
-  readonly event: PageEvent;
-  /** Bytes it keeps alive (see weightsOf). */
+/** One accepted batch of the page: a checked frame block and its clean object events. */
+interface Chunk {
+  /** Arrival number of record 0. */
+  readonly n0: number;
+  readonly count: number;
+  readonly view: BlockView;
+  readonly cids: readonly string[];
+  /** The objects of the OBJECT records, with their arrival numbers. */
+  readonly events: readonly { readonly n: number; readonly event: PageEvent }[];
   readonly weight: number;
+  skip: number;
 }
 
-/** Bytes per batch before a new batch starts (keeps each port message far below Chrome's 64 MiB). */
+/** Bytes per port message before a new one starts (keeps each far below Chrome's 64 MiB). */
 const MAX_BATCH_BYTES = 4 << 20;
 
-/** Converts one stored event to its JSON-safe wire form. */
-export function toWire({ n, event }: Stored): WireEvent {
+/** Queued live events that are sent at once instead of at the next timer. */
+const LIVE_FLUSH_EVENTS = 2048;
+
+/** Bookkeeping charged per event on top of its payload, in bytes. */
+const EVENT_OVERHEAD = 64;
+
+/** Converts one object event to its JSON-safe wire form. */
+export function toWire(n: number, event: PageEvent): WireEvent {
   if (event.k === 'frame' && event.bytes !== undefined) {
-    const view = event.bytes instanceof Uint8Array ? event.bytes : new Uint8Array(event.bytes); // a view, never a copy
-    return { k: 'frame', seq: event.seq, t: event.t, cid: event.cid, dir: event.dir, bytes: bytesToBase64(view), size: event.size, n };
+    return { k: 'frame', seq: event.seq, t: event.t, cid: event.cid, dir: event.dir, bytes: bytesToBase64(new Uint8Array(event.bytes)), size: event.size, n };
   }
   return { ...event, n } as WireEvent;
 }
 
-/**
- * Memory one accepted event keeps alive, for the backlog's byte cap. A view shares its buffer with
- * the other views of the same page dispatch; each is charged its share of the whole buffer, so a
- * page cannot pin large buffers with tiny views (the batches the hook sends use all of their
- * buffer, so there each view costs its own length).
- */
-function weightsOf(events: readonly PageEvent[]): number[] {
-  const used = new Map<ArrayBufferLike, number>();
-  for (const e of events) if (e.k === 'frame' && e.bytes instanceof Uint8Array) used.set(e.bytes.buffer, (used.get(e.bytes.buffer) ?? 0) + e.bytes.byteLength);
-  return events.map((e) => {
-    if (e.k !== 'frame') return 64;
-    if (e.bytes instanceof Uint8Array) {
-      const total = used.get(e.bytes.buffer) ?? 0;
-      return 64 + (total === 0 ? e.bytes.buffer.byteLength : Math.ceil((e.bytes.byteLength / total) * e.bytes.buffer.byteLength));
-    }
-    return 64 + (e.bytes?.byteLength ?? (e.text?.length ?? 0) * 2);
-  });
+/** A chunk as it travels to the service worker. */
+function chunkToWire(chunk: Chunk, skip: number): WireChunk {
+  const block = bytesToBase64(new Uint8Array(chunk.view.buffer));
+  return { n0: chunk.n0, skip, block, cids: chunk.cids, events: chunk.events.map(({ n, event }) => toWire(n, event)) };
+}
+
+/** Memory an object event keeps alive (its own payload buffer or text). */
+function weightOf(event: PageEvent): number {
+  if (event.k !== 'frame') return EVENT_OVERHEAD;
+  return EVENT_OVERHEAD + (event.bytes?.byteLength ?? (event.text?.length ?? 0) * 2);
 }
 
 /** Relay state for one document. */
 export class RelayCore {
-  readonly #backlog: Backlog<Stored>;
+  readonly #backlog: ChunkBacklog<Chunk>;
   readonly #send: (message: RelayMessage) => void;
   readonly #schedule: (flush: () => void) => void;
-  #live: Stored[] = [];
+  /** Batches waiting to stream, with the eviction point each had when queued (see #queueLive). */
+  #live: { chunk: Chunk; skip: number }[] = [];
+  #liveEvents = 0;
   #flushPending = false;
   #subscribed = false;
   #n = 0;
@@ -77,7 +85,7 @@ export class RelayCore {
     schedule: (flush: () => void) => void,
     caps: { maxEvents?: number; maxBytes?: number } = {},
   ) {
-    this.#backlog = new Backlog(caps.maxEvents ?? MAX_BACKLOG_EVENTS, caps.maxBytes ?? MAX_BACKLOG_BYTES);
+    this.#backlog = new ChunkBacklog(caps.maxEvents ?? MAX_BACKLOG_EVENTS, caps.maxBytes ?? MAX_BACKLOG_BYTES);
     this.#send = send;
     this.#schedule = schedule;
   }
@@ -97,28 +105,34 @@ export class RelayCore {
     return this.#subscribed;
   }
 
-  /** Takes the `detail` of one page CustomEvent: an array of untrusted events. */
+  /** Takes the `detail` of one page CustomEvent: one untrusted batch (PageDetail). */
   acceptDetail(detail: unknown): void {
-    if (!Array.isArray(detail)) {
-      this.#rejected += 1;
+    const parsed = parsePageDetail(detail);
+    if (!parsed.ok) {
+      this.#rejected += parsed.lost;
       return;
     }
-    const events: PageEvent[] = [];
-    for (const item of detail as unknown[]) {
-      const parsed = parsePageEvent(item);
-      if (!parsed.ok) {
+    const { view, cids } = parsed;
+    const n0 = this.#n + 1;
+    const events: { n: number; event: PageEvent }[] = [];
+    let weight = view.buffer.byteLength + EVENT_OVERHEAD * view.count;
+    let next = 0;
+    for (let i = 0; i < view.count; i++) {
+      if (view.kind(i) !== RECORD_KIND.OBJECT) continue;
+      const event = parsed.events[next++];
+      if (event === null || event === undefined) {
+        view.markDropped(i);
         this.#rejected += 1;
         continue;
       }
-      if (parsed.truncated) this.#truncated += 1;
-      events.push(parsed.event);
+      events.push({ n: n0 + i, event });
+      weight += weightOf(event);
     }
-    const weights = weightsOf(events);
-    for (let i = 0; i < events.length; i++) {
-      const stored = { n: ++this.#n, event: events[i]!, weight: weights[i]! };
-      this.#backlog.push(stored, stored.weight);
-      if (this.#subscribed) this.#queueLive(stored);
-    }
+    this.#n += view.count;
+    this.#truncated += parsed.truncated;
+    const chunk: Chunk = { n0, count: view.count, view, cids, events, weight, skip: 0 };
+    this.#backlog.push(chunk);
+    if (this.#subscribed) this.#queueLive(chunk);
   }
 
   /** Handles a command from the service worker. @returns false when the port should be left closed. */
@@ -126,11 +140,13 @@ export class RelayCore {
     if (message.type === 'subscribe') {
       this.#subscribed = true;
       this.#live = [];
-      this.#sendBatches(this.#backlog.toArray(), true);
+      this.#liveEvents = 0;
+      this.#sendBatches(this.#backlog.toArray().map((chunk) => ({ chunk, skip: chunk.skip })), true);
       return true;
     }
     this.#subscribed = false;
     this.#live = [];
+    this.#liveEvents = 0;
     return false;
   }
 
@@ -138,11 +154,16 @@ export class RelayCore {
   disconnected(): void {
     this.#subscribed = false;
     this.#live = [];
+    this.#liveEvents = 0;
   }
 
-  #queueLive(stored: Stored): void {
-    this.#live.push(stored);
-    if (this.#live.length >= MAX_EVENTS_PER_BATCH) this.flush();
+  // A queued batch keeps the eviction point it had when queued: the backlog may evict it before the
+  // timer fires (a busy page can delay timers by seconds), but a watching panel must still get it.
+  // A full queue is sent at once, which also bounds what the queue holds.
+  #queueLive(chunk: Chunk): void {
+    this.#live.push({ chunk, skip: chunk.skip });
+    this.#liveEvents += chunk.count;
+    if (this.#liveEvents >= LIVE_FLUSH_EVENTS) this.flush();
     else if (!this.#flushPending) {
       this.#flushPending = true;
       this.#schedule(() => this.flush());
@@ -155,21 +176,23 @@ export class RelayCore {
     if (!this.#subscribed || this.#live.length === 0) return;
     const live = this.#live;
     this.#live = [];
+    this.#liveEvents = 0;
     this.#sendBatches(live, false);
   }
 
-  #sendBatches(items: readonly Stored[], backlog: boolean): void {
-    let batch: WireEvent[] = [];
+  #sendBatches(chunks: readonly { chunk: Chunk; skip: number }[], backlog: boolean): void {
+    let batch: WireChunk[] = [];
     let bytes = 0;
     const post = (): void => {
-      this.#send({ type: 'events', doc: this.doc, backlog, events: batch, stats: this.stats });
+      this.#send({ type: 'events', doc: this.doc, backlog, chunks: batch, stats: this.stats });
       batch = [];
       bytes = 0;
     };
-    for (const item of items) {
-      batch.push(toWire(item));
-      bytes += item.weight;
-      if (batch.length >= MAX_EVENTS_PER_BATCH || bytes >= MAX_BATCH_BYTES) post();
+    for (const { chunk, skip } of chunks) {
+      if (skip >= chunk.count) continue;
+      batch.push(chunkToWire(chunk, skip));
+      bytes += chunk.weight;
+      if (bytes >= MAX_BATCH_BYTES) post();
     }
     if (batch.length > 0 || backlog) post();
   }

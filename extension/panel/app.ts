@@ -115,8 +115,11 @@ export class PanelApp {
 
   /** Queues one message from the service worker; it is processed in time slices. */
   receive(message: PanelMessage): void {
-    if (message.type === 'events' && message.events.length > SLICE_EVENTS) {
-      for (let i = 0; i < message.events.length; i += SLICE_EVENTS) this.#inbox.push({ ...message, events: message.events.slice(i, i + SLICE_EVENTS) });
+    const chunks = message.type === 'events' ? (message.chunks ?? []) : [];
+    if (message.type === 'events' && (message.events.length > SLICE_EVENTS || chunks.length > 1)) {
+      // One relay batch (≤ HOOK_BATCH_EVENTS frames) or SLICE_EVENTS single events per slice.
+      for (const chunk of chunks) this.#inbox.push({ ...message, events: [], chunks: [chunk] });
+      for (let i = 0; i < message.events.length; i += SLICE_EVENTS) this.#inbox.push({ ...message, chunks: [], events: message.events.slice(i, i + SLICE_EVENTS) });
     } else this.#inbox.push(message);
     if (!this.#draining) {
       this.#draining = true;

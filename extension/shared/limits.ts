@@ -24,27 +24,24 @@ export const MAX_BACKLOG_EVENTS = 20_000;
 /** Payload bytes kept per document since its load. Default 32 MiB. */
 export const MAX_BACKLOG_BYTES = 32 << 20;
 
-/** Events per relay → service worker message. */
-export const MAX_EVENTS_PER_BATCH = 500;
-
 /** Delay before the relay sends queued live events, in milliseconds (one message per burst). */
 export const RELAY_FLUSH_MS = 40;
 
 /** Frames the panel keeps before it drops the oldest. Default 250 000. */
 export const MAX_PANEL_FRAMES = 250_000;
 
-/** Events the page-side hook queues before dispatching them to the relay in one go. */
+/** Events the page-side hook queues before dispatching them to the relay in one go (one frame block). */
 export const HOOK_BATCH_EVENTS = 512;
 
 /** Longest time an event waits in the page-side hook before it is dispatched, in milliseconds. */
 export const HOOK_FLUSH_MS = 20;
 
 /**
- * Size of the hook's payload arena: frames up to {@link HOOK_ARENA_FRAME_BYTES} are copied into it
- * and dispatched as views of one buffer per batch (a buffer per frame costs the page an allocation,
- * and the relay a second one when the batch is cloned into its world). Default 64 KiB.
+ * Payload bytes of one frame block: binary frames up to {@link HOOK_ARENA_FRAME_BYTES} are copied
+ * into the block (a buffer per frame costs the page an allocation, and the relay a second one when
+ * the batch is cloned into its world). Default 64 KiB.
  */
 export const HOOK_ARENA_BYTES = 64 << 10;
 
-/** Largest frame copied into the hook's arena; larger ones get a buffer of their own. Default 4 KiB. */
+/** Largest frame copied into a frame block; larger ones get a buffer of their own. Default 4 KiB. */
 export const HOOK_ARENA_FRAME_BYTES = 4 << 10;

@@ -13,7 +13,7 @@
  */
 
 /** Version of the relay ↔ service worker ↔ panel messages. */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 /** Prefix of the per-document secret event name (`clasp-devtools:<random uuid>`). */
 export const CHANNEL_PREFIX = 'clasp-devtools:';
@@ -77,7 +77,7 @@ export interface OpenEvent extends PageEventBase {
 }
 
 /** One message. Exactly one of `text` / `bytes` is set. */
-export interface FrameEvent<B = ArrayBuffer | Uint8Array> extends PageEventBase {
+export interface FrameEvent<B = ArrayBuffer> extends PageEventBase {
   readonly k: 'frame';
   readonly dir: Direction;
   readonly text?: string;
@@ -100,17 +100,38 @@ export interface ErrorEvent extends PageEventBase {
   readonly message: string;
 }
 
-/**
- * What the hook dispatches to the relay. Bytes are an `ArrayBuffer` of their own (large and Blob
- * frames) or a `Uint8Array` view into a buffer shared by the frames of one dispatch (small frames:
- * one allocation per batch instead of one per frame).
- */
+/** Any event the hook reports. */
 export type PageEvent = ConnEvent | OpenEvent | FrameEvent | CloseEvent | ErrorEvent;
+
+/**
+ * What the hook dispatches to the relay per batch (the `detail` of one CustomEvent): small binary
+ * frames as records of one frame block (frame-block.ts), everything else as objects whose places
+ * the block's OBJECT records mark. `cids` names the connections the records refer to by index.
+ */
+export interface PageDetail {
+  readonly block: ArrayBuffer;
+  readonly cids: readonly string[];
+  /** Text, large and Blob frames, and connection events; bytes are an `ArrayBuffer` of their own. */
+  readonly events: readonly PageEvent[];
+}
 
 /** A page event as it travels over extension ports (JSON): bytes base64, plus the relay's arrival number. */
 export type WireEvent =
   | (Exclude<PageEvent, FrameEvent> & { readonly n: number })
   | (FrameEvent<string> & { readonly n: number });
+
+/**
+ * One accepted batch as it travels over extension ports: the frame block in base64, its records
+ * numbered `n0`, `n0 + 1`, … in order. Records before `skip` were evicted from the relay's backlog
+ * and are not to be shown. `events` are the objects of the OBJECT records, in order, with their `n`.
+ */
+export interface WireChunk {
+  readonly n0: number;
+  readonly skip: number;
+  readonly block: string;
+  readonly cids: readonly string[];
+  readonly events: readonly WireEvent[];
+}
 
 /** Counters a relay reports so that drops are visible in the panel. */
 export interface RelayStats {
@@ -130,7 +151,7 @@ export type RelayMessage =
       readonly doc: string;
       /** True for the replay of the since-load buffer after a subscribe. */
       readonly backlog: boolean;
-      readonly events: readonly WireEvent[];
+      readonly chunks: readonly WireChunk[];
       readonly stats: RelayStats;
     };
 
@@ -145,7 +166,10 @@ export type PanelMessage =
       readonly url: string;
       readonly doc: string;
       readonly backlog: boolean;
+      /** Events that travel one by one (deep mode). */
       readonly events: readonly WireEvent[];
+      /** Batches from a relay. */
+      readonly chunks?: readonly WireChunk[];
       readonly stats: RelayStats;
     }
   | { readonly type: 'document'; readonly frameId: number; readonly url: string; readonly doc: string }

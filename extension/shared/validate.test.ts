@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { MAX_FRAME_BYTES } from './limits.js';
-import { base64ToBytes, bytesToBase64, parsePageEvent } from './validate.js';
+import { pageDetail } from './detail-fixtures.js';
+import { base64ToBytes, bytesToBase64, parsePageDetail, parsePageEvent } from './validate.js';
 
 const header = { seq: 1, t: 1_700_000_000_000, cid: 'w1' };
 
@@ -50,6 +51,31 @@ describe('parsePageEvent', () => {
 
   test('never throws on arbitrary input', () => {
     fc.assert(fc.property(fc.anything(), (value) => typeof parsePageEvent(value).ok === 'boolean'));
+  });
+});
+
+describe('parsePageDetail', () => {
+  test('accepts a batch: checked block, connection table, object events in order', () => {
+    const detail = pageDetail([{ bytes: [1] }, { object: { k: 'open', ...header, protocol: 'clasp' } }, { object: 'junk' }]);
+    const result = parsePageDetail(detail);
+    expect(result.ok && result.view.count).toBe(3);
+    expect(result.ok && result.cids).toEqual(['w1']);
+    expect(result.ok && result.events.map((e) => e?.k ?? null)).toEqual(['open', null]);
+  });
+
+  test.each([
+    ['a non-object', 42],
+    ['events that are not an array', { ...pageDetail([]), events: {} }],
+    ['a connection table that is not an array', { ...pageDetail([]), cids: 'w1' }],
+    ['an empty connection id', { ...pageDetail([{ bytes: [1] }]), cids: [''] }],
+    ['a missing block', { cids: [], events: [] }],
+  ])('refuses %s', (_what, value) => {
+    expect(parsePageDetail(value).ok).toBe(false);
+  });
+
+  test('never throws on arbitrary input', () => {
+    fc.assert(fc.property(fc.anything(), (value) => typeof parsePageDetail(value).ok === 'boolean'));
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 200 }), fc.array(fc.string()), (bytes, cids) => typeof parsePageDetail({ block: bytes.slice().buffer, cids, events: [] }).ok === 'boolean'));
   });
 });
 

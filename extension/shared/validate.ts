@@ -4,6 +4,7 @@
  *
  * @packageDocumentation
  */
+import { checkBlock, MAX_BLOCK_CIDS, MAX_BLOCK_RECORDS, type BlockView } from './frame-block.js';
 import { MAX_FRAME_BYTES, MAX_PROTOCOLS, MAX_STRING_CHARS, MAX_TEXT_CHARS } from './limits.js';
 import type { Direction, PageEvent } from './messages.js';
 
@@ -113,14 +114,58 @@ function parseFrame(value: Fields, base: { seq: number; t: number; cid: string }
     if (size < kept.byteLength) return { ok: false, reason: 'size below payload' };
     return { ok: true, truncated: kept.byteLength < size, event: { k: 'frame', ...base, dir, bytes: kept, size } };
   }
-  // A view into the buffer the hook shares between the small frames of one batch. What the view
-  // keeps alive beyond its own bytes is accounted by the relay (RelayCore), not here.
-  if (bytes instanceof Uint8Array && text === undefined) {
-    const kept = bytes.byteLength > MAX_FRAME_BYTES ? bytes.slice(0, MAX_FRAME_BYTES) : bytes;
-    if (size < kept.byteLength) return { ok: false, reason: 'size below payload' };
-    return { ok: true, truncated: kept.byteLength < size, event: { k: 'frame', ...base, dir, bytes: kept, size } };
-  }
   return { ok: false, reason: 'bad payload' };
+}
+
+/** Result of {@link parsePageDetail}. */
+export type DetailResult =
+  | {
+      readonly ok: true;
+      readonly view: BlockView;
+      readonly cids: readonly string[];
+      /** Per OBJECT record of the block, in order: the clean event, or null when it was refused. */
+      readonly events: readonly (PageEvent | null)[];
+      /** Frames whose payload was cut (block records and object events). */
+      readonly truncated: number;
+    }
+  | { readonly ok: false; readonly reason: string; /** Events lost with the refused batch (at least 1). */ readonly lost: number };
+
+/**
+ * Turns one untrusted batch from the page (`{ block, cids, events }`, see PageDetail) into a
+ * checked frame block and clean object events. A malformed block or connection table refuses the
+ * whole batch; a malformed object event refuses only itself.
+ *
+ * @returns never throws.
+ */
+export function parsePageDetail(detail: unknown): DetailResult {
+  if (!isFields(detail)) return { ok: false, reason: 'batch is not an object', lost: 1 };
+  const rawEvents = detail['events'];
+  const rawCids = detail['cids'];
+  const lost = Array.isArray(rawEvents) ? Math.max(1, Math.min(rawEvents.length, MAX_BLOCK_RECORDS)) : 1;
+  if (!Array.isArray(rawEvents) || rawEvents.length > MAX_BLOCK_RECORDS) return { ok: false, reason: 'bad events', lost };
+  if (!Array.isArray(rawCids) || rawCids.length > MAX_BLOCK_CIDS) return { ok: false, reason: 'bad connection table', lost };
+  const cids: string[] = [];
+  for (const item of rawCids as unknown[]) {
+    const cid = cappedString(item, MAX_CID_CHARS);
+    if (cid === null || cid === '') return { ok: false, reason: 'bad connection id', lost };
+    cids.push(cid);
+  }
+  const checked = checkBlock(detail['block'], cids.length, rawEvents.length, MAX_FRAME_BYTES);
+  if (!checked.ok) return { ok: false, reason: checked.reason, lost: Math.max(lost, blockCount(detail['block'])) };
+  let truncated = checked.truncated;
+  const events = (rawEvents as unknown[]).map((item) => {
+    const parsed = parsePageEvent(item);
+    if (!parsed.ok) return null;
+    if (parsed.truncated) truncated += 1;
+    return parsed.event;
+  });
+  return { ok: true, view: checked.view, cids, events, truncated };
+}
+
+/** Records a refused block claimed to hold, for the counters (0 when unreadable). */
+function blockCount(block: unknown): number {
+  if (!(block instanceof ArrayBuffer) || block.byteLength < 4) return 0;
+  return Math.min(new Uint32Array(block, 0, 1)[0]!, MAX_BLOCK_RECORDS);
 }
 
 /** Alphabet of standard base64 (RFC 4648 §4). */

@@ -2,7 +2,20 @@ import { describe, expect, test } from 'vitest';
 import { encode } from '../../../src/protocol/index.js';
 import type { PanelMessage, WireEvent } from '../../shared/messages.js';
 import { bytesToBase64 } from '../../shared/validate.js';
+import { RelayCore } from '../../content/relay-core.js';
+import { pageDetail, type DetailItem } from '../../shared/detail-fixtures.js';
 import { CaptureModel } from './capture-model.js';
+
+/** Runs page batches through a real RelayCore and returns what it posts, as the worker forwards it. */
+function throughRelay(batches: DetailItem[][], caps = {}): PanelMessage[] {
+  const posted: PanelMessage[] = [];
+  const relay = new RelayCore('d1', (m) => {
+    if (m.type === 'events') posted.push({ type: 'events', frameId: 0, url: 'https://app.test/', doc: m.doc, backlog: m.backlog, events: [], chunks: m.chunks, stats: m.stats });
+  }, () => undefined, caps);
+  for (const items of batches) relay.acceptDetail(pageDetail(items));
+  relay.command({ type: 'subscribe' });
+  return posted;
+}
 
 const stats = { rejected: 2, evicted: 0, truncated: 0 };
 const batch = (doc: string, events: WireEvent[], frameId = 0): PanelMessage => ({ type: 'events', frameId, url: 'https://app.test/', doc, backlog: false, events, stats });
@@ -88,5 +101,40 @@ describe('CaptureModel', () => {
     const { frames } = m.ingest(batch('deep:4:1', [{ n: 3, k: 'frame', seq: 3, t: 3, cid: 'd:S:r1', dir: 'in', bytes: b64(SET), size: SET.length }], -1));
     expect(frames[0]!.summary).toMatchObject({ kind: 'clasp', type: 'SET' });
     expect(m.connections.get('deep:4:1/d:S:r1')!.clasp).toBe(true);
+  });
+
+  test('relay batches: block frames and object events in page order, decoded, deduplicated after a replay', () => {
+    const open = { k: 'open', seq: 1, t: 1, cid: 'w1', protocol: 'clasp' };
+    const text = { k: 'frame', seq: 3, t: 3, cid: 'w1', dir: 'in', text: 'hello', size: 5 };
+    const big = { k: 'frame', seq: 4, t: 4, cid: 'w1', dir: 'in', bytes: SET.slice().buffer, size: SET.length };
+    const batches: DetailItem[][] = [[{ object: open }, { bytes: SET, dir: 'out', t: 2 }], [{ object: text }, { object: big }, { bytes: [1, 2], cid: 'w2' }]];
+    const [message] = throughRelay(batches);
+    const m = new CaptureModel();
+    const { frames } = m.ingest(message!);
+    expect(frames.map((f) => `${f.conn.key} ${f.dir} ${f.summary.kind} ${f.summary.line}`)).toEqual([
+      'd1/w1 out clasp /a/b = 0.5 rev 3',
+      'd1/w1 in text hello',
+      'd1/w1 in clasp /a/b = 0.5 rev 3',
+      'd1/w2 in binary 01 02',
+    ]);
+    expect(frames[0]!.t).toBe(2);
+    expect(m.connections.get('d1/w1')).toMatchObject({ state: 'open', protocol: 'clasp', clasp: true });
+    expect(m.ingest(message!).frames).toEqual([]); // the same backlog again (worker restart): nothing new
+  });
+
+  test('relay batches: evicted records (skip) and refused objects are not listed', () => {
+    const [message] = throughRelay([[{ bytes: [1] }, { bytes: [2] }, { object: { k: 'bogus' } }, { bytes: [3] }]], { maxEvents: 3 });
+    const { frames } = new CaptureModel().ingest(message!);
+    expect(frames.map((f) => f.summary.line)).toEqual(['02', '03']);
+  });
+
+  test('an unreadable relay batch becomes one error frame, never an exception', () => {
+    const [message] = throughRelay([[{ bytes: SET }]]);
+    const chunk = (message as Extract<PanelMessage, { type: 'events' }>).chunks![0]!;
+    const m = new CaptureModel();
+    const broken = { ...message!, chunks: [{ ...chunk, block: chunk.block.slice(0, -8) }, { ...chunk, n0: 5, block: '@@@' }] } as PanelMessage;
+    const { frames } = m.ingest(broken);
+    expect(frames.map((f) => f.summary.kind)).toEqual(['error', 'error']);
+    expect(frames[0]!.summary.error).toMatch(/unreadable batch of frames/);
   });
 });

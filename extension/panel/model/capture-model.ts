@@ -5,7 +5,10 @@
  *
  * @packageDocumentation
  */
-import { DEEP_SOURCE, type PanelMessage, type RelayStats, type WireEvent } from '../../shared/messages.js';
+import { checkBlock, RECORD_KIND } from '../../shared/frame-block.js';
+import { MAX_FRAME_BYTES } from '../../shared/limits.js';
+import { DEEP_SOURCE, type PanelMessage, type RelayStats, type WireChunk, type WireEvent } from '../../shared/messages.js';
+import { base64ToBytes } from '../../shared/validate.js';
 import { deepConnectionName } from '../strings.js';
 import type { DecodedMessage } from '../../../src/protocol/index.js';
 import { decodePayloads } from './payloads.js';
@@ -52,6 +55,7 @@ export class CaptureModel {
     if (message.type !== 'events') return { frames: [], navigatedTo: null };
     this.stats.set(message.doc, message.stats);
     const frames: FrameRecord[] = [];
+    for (const chunk of message.chunks ?? []) this.#chunk(message.doc, message.frameId, chunk, frames);
     let last = this.#lastN.get(message.doc) ?? 0;
     const fresh: WireEvent[] = [];
     for (const event of message.events) {
@@ -64,8 +68,60 @@ export class CaptureModel {
       const frame = this.#apply(message.doc, message.frameId, fresh[i]!, payloads[i]);
       if (frame !== null) frames.push(frame);
     }
-    this.#lastN.set(message.doc, last);
+    this.#lastN.set(message.doc, Math.max(last, this.#lastN.get(message.doc) ?? 0));
     return { frames, navigatedTo: null };
+  }
+
+  /** Turns one relay batch into frames (appended to `out`): one base64 decode, views for payloads. */
+  #chunk(doc: string, frameId: number, chunk: WireChunk, out: FrameRecord[]): void {
+    let bytes: Uint8Array;
+    try {
+      bytes = base64ToBytes(String(chunk.block));
+    } catch (error) {
+      out.push(this.#batchError(doc, frameId, chunk, (error as Error).message));
+      return;
+    }
+    if (!Number.isSafeInteger(chunk.n0) || !Number.isSafeInteger(chunk.skip) || chunk.n0 < 1 || chunk.skip < 0) {
+      out.push(this.#batchError(doc, frameId, chunk, 'bad arrival numbers'));
+      return;
+    }
+    const events = Array.isArray(chunk.events) ? chunk.events : [];
+    const cids = Array.isArray(chunk.cids) ? chunk.cids.map(String) : [];
+    const checked = checkBlock(bytes.buffer, cids.length, events.length, MAX_FRAME_BYTES, true);
+    if (!checked.ok) {
+      out.push(this.#batchError(doc, frameId, chunk, checked.reason));
+      return;
+    }
+    const view = checked.view;
+    const last = Math.max(this.#lastN.get(doc) ?? 0, chunk.n0 + chunk.skip - 1); // numbers up to here are not shown
+    // Object events to show, in order (their payloads are decoded together, as for deep mode).
+    const shown: WireEvent[] = [];
+    for (let i = 0, object = 0; i < view.count; i++) {
+      if (view.kind(i) !== RECORD_KIND.OBJECT) continue;
+      if (chunk.n0 + i > last) shown.push(events[object]!);
+      object += 1;
+    }
+    const payloads = decodePayloads(shown.map((e) => (e.k === 'frame' && e.text === undefined ? (e.bytes ?? '') : undefined)));
+    let offset = view.payloadStart;
+    let next = 0;
+    for (let i = 0; i < view.count; i++) {
+      const kind = view.kind(i);
+      const visible = chunk.n0 + i > last;
+      if (kind === RECORD_KIND.BYTES) {
+        const len = view.len(i);
+        if (visible) {
+          const conn = this.connection(doc, cids[view.cid(i)]!, frameId);
+          const event = { dir: view.dir(i) === 0 ? 'in' : 'out', t: view.t(i), size: view.size(i) } as const;
+          out.push(this.#binary(conn, event, new Uint8Array(bytes.buffer, offset, len)));
+        }
+        offset += len;
+      } else if (kind === RECORD_KIND.OBJECT && visible) {
+        const frame = this.#apply(doc, frameId, shown[next]!, payloads[next]);
+        next += 1;
+        if (frame !== null) out.push(frame);
+      }
+    }
+    this.#lastN.set(doc, Math.max(last, chunk.n0 + view.count - 1));
   }
 
   /** Forgets connections of every document but `keepDoc` (after a navigation without preserve log). */
@@ -116,19 +172,36 @@ export class CaptureModel {
 
   /** @param payload the frame's bytes, decoded with the other frames of its message (decodePayloads). */
   #frame(conn: ConnectionRecord, event: Extract<WireEvent, { k: 'frame' }>, payload: Uint8Array | Error | undefined): FrameRecord {
-    const base = { id: this.takeId(), conn, dir: event.dir, t: event.t, size: event.size };
     if (event.text !== undefined) {
+      const base = { id: this.takeId(), conn, dir: event.dir, t: event.t, size: event.size };
       return { ...base, text: event.text, truncated: event.text.length < event.size, summary: summarizeText(event.text) };
     }
-    if (!(payload instanceof Uint8Array)) {
-      const line = `unreadable payload: ${payload?.message ?? 'missing'}`;
-      return { ...base, truncated: false, summary: { kind: 'error', line, error: line } };
-    }
-    const bytes = payload;
+    if (!(payload instanceof Uint8Array)) return this.#error(conn, event, `unreadable payload: ${payload?.message ?? 'missing'}`);
+    return this.#binary(conn, event, payload);
+  }
+
+  #binary(conn: ConnectionRecord, event: FrameHead, bytes: Uint8Array): FrameRecord {
     if (!conn.clasp && hasMagic(bytes)) conn.clasp = true;
     const { summary, message } = decodeBinary(bytes, conn.clasp);
-    const record = { ...base, bytes, truncated: bytes.length < event.size, summary };
+    const record: FrameRecord = { id: this.takeId(), conn, dir: event.dir, t: event.t, size: event.size, bytes, truncated: bytes.length < event.size, summary };
     if (message !== undefined) this.onMessage(record, message);
     return record;
   }
+
+  #error(conn: ConnectionRecord, event: FrameHead, line: string): FrameRecord {
+    return { id: this.takeId(), conn, dir: event.dir, t: event.t, size: event.size, truncated: false, summary: { kind: 'error', line, error: line } };
+  }
+
+  /** A batch the panel cannot read shows as one error frame on its first connection (never an exception). */
+  #batchError(doc: string, frameId: number, chunk: WireChunk, reason: string): FrameRecord {
+    const cid = Array.isArray(chunk.cids) && typeof chunk.cids[0] === 'string' ? chunk.cids[0] : 'batch';
+    return this.#error(this.connection(doc, cid, frameId), { dir: 'in', t: Date.now(), size: 0 }, `unreadable batch of frames: ${reason}`);
+  }
+}
+
+/** What a frame record needs besides its bytes. */
+interface FrameHead {
+  readonly dir: 'in' | 'out';
+  readonly t: number;
+  readonly size: number;
 }

@@ -1,0 +1,232 @@
+/**
+ * The frame block: how the page-side hook packs one batch of captured events into a single
+ * `ArrayBuffer`, and how the relay and the panel read it back.
+ *
+ * Why: a batch of 512 small frames as 512 objects costs a structured clone of every object when the
+ * batch crosses from the MAIN to the ISOLATED world, a validation object per event in the relay, and
+ * a JSON object plus a base64 string per frame on each port. As one block it costs one memcpy per
+ * hop and one base64 string per batch.
+ *
+ * Layout (native byte order, little-endian on every platform Chrome runs on; a block never leaves
+ * the browser that wrote it):
+ *
+ *   [0, 8)                header: u32 record count, u32 reserved (0)
+ *   [8, 8 + 24·count)     records, 24 bytes each:
+ *                           f64 t (wall-clock ms) · u32 seq · u32 size (original bytes) ·
+ *                           u32 len (bytes kept in this block) · u16 cid index · u8 dir · u8 kind
+ *   [8 + 24·count, end)   payloads of the `kind = BYTES` records, back to back in record order
+ *
+ * `kind = OBJECT` marks the place of an event that travels as an object beside the block (text,
+ * large and Blob frames, connection events), so the order of a batch is the order of its records.
+ * Its `t`, `seq`, `size`, `len`, `cid` and `dir` are 0. The relay turns the OBJECT record of an
+ * event it refuses into `kind = DROPPED`, so record numbers stay the arrival numbers.
+ *
+ * @packageDocumentation
+ */
+
+/** Bytes before the first record. */
+export const BLOCK_HEADER_BYTES = 8;
+
+/** Bytes per record. */
+export const BLOCK_RECORD_BYTES = 24;
+
+/** Record kinds. */
+export const RECORD_KIND = {
+  /** A binary frame whose payload is in the block. */
+  BYTES: 0,
+  /** Placeholder for the next object event of the batch. */
+  OBJECT: 1,
+  /** An OBJECT record whose event the relay refused (written by the relay only; never shown). */
+  DROPPED: 2,
+} as const;
+
+/** Direction codes of a record. */
+export const RECORD_DIR = { in: 0, out: 1 } as const;
+
+/** Most records a block may hold (a page can forge any count; this bounds what a reader allocates). */
+export const MAX_BLOCK_RECORDS = 4096;
+
+/** Most connection ids one block may name. */
+export const MAX_BLOCK_CIDS = 256;
+
+/** Typed views over one block; created once per block by the reader. */
+export class BlockView {
+  readonly count: number;
+  readonly #f64: Float64Array;
+  readonly #u32: Uint32Array;
+  readonly #u16: Uint16Array;
+  readonly #u8: Uint8Array;
+
+  /** @throws RangeError when the buffer cannot hold its header and records, or the count is too large. */
+  constructor(readonly buffer: ArrayBuffer) {
+    if (buffer.byteLength < BLOCK_HEADER_BYTES) throw new RangeError(`frame block of ${buffer.byteLength} bytes has no header`);
+    const count = new Uint32Array(buffer, 0, 1)[0]!;
+    if (count > MAX_BLOCK_RECORDS) throw new RangeError(`frame block claims ${count} records (at most ${MAX_BLOCK_RECORDS})`);
+    const end = BLOCK_HEADER_BYTES + count * BLOCK_RECORD_BYTES;
+    if (end > buffer.byteLength) throw new RangeError(`frame block of ${buffer.byteLength} bytes cannot hold ${count} records`);
+    this.count = count;
+    this.#f64 = new Float64Array(buffer, BLOCK_HEADER_BYTES, count * 3);
+    this.#u32 = new Uint32Array(buffer, BLOCK_HEADER_BYTES, count * 6);
+    this.#u16 = new Uint16Array(buffer, BLOCK_HEADER_BYTES, count * 12);
+    this.#u8 = new Uint8Array(buffer, BLOCK_HEADER_BYTES, count * 24);
+  }
+
+  /** Byte offset of the first payload. */
+  get payloadStart(): number {
+    return BLOCK_HEADER_BYTES + this.count * BLOCK_RECORD_BYTES;
+  }
+
+  /** Raw fields of record `i` (not validated; see {@link readBlock}). */
+  kind(i: number): number { return this.#u8[i * 24 + 23]!; }
+  t(i: number): number { return this.#f64[i * 3]!; }
+  seq(i: number): number { return this.#u32[i * 6 + 2]!; }
+  size(i: number): number { return this.#u32[i * 6 + 3]!; }
+  len(i: number): number { return this.#u32[i * 6 + 4]!; }
+  cid(i: number): number { return this.#u16[i * 12 + 10]!; }
+  dir(i: number): number { return this.#u8[i * 24 + 22]!; }
+
+  /** Turns record `i` (an OBJECT record) into a DROPPED one. */
+  markDropped(i: number): void {
+    this.#u8[i * 24 + 23] = RECORD_KIND.DROPPED;
+  }
+}
+
+/** What {@link checkBlock} learned about a valid block. */
+export interface BlockCheck {
+  readonly ok: true;
+  readonly view: BlockView;
+  /** Records whose payload was cut (`len < size`). */
+  readonly truncated: number;
+}
+
+/**
+ * Checks every record of an untrusted block: kinds and directions known, connection index within
+ * `cidCount`, `len ≤ size` and `len ≤ maxFrameBytes`, finite time, payloads exactly filling the rest
+ * of the block, and exactly `objectCount` OBJECT records. Allocates nothing per record.
+ *
+ * @param allowDropped accept DROPPED records (true for blocks from the relay, false from the page).
+ * @returns the block's view, or the reason it is refused (never throws).
+ */
+export function checkBlock(buffer: unknown, cidCount: number, objectCount: number, maxFrameBytes: number, allowDropped = false): BlockCheck | { readonly ok: false; readonly reason: string } {
+  if (!(buffer instanceof ArrayBuffer)) return { ok: false, reason: 'block is not an ArrayBuffer' };
+  let view: BlockView;
+  try {
+    view = new BlockView(buffer);
+  } catch (error) {
+    return { ok: false, reason: (error as RangeError).message };
+  }
+  let offset = view.payloadStart;
+  let objects = 0;
+  let truncated = 0;
+  for (let i = 0; i < view.count; i++) {
+    const kind = view.kind(i);
+    if (kind === RECORD_KIND.OBJECT) {
+      objects += 1;
+      continue;
+    }
+    if (kind === RECORD_KIND.DROPPED && allowDropped) continue;
+    if (kind !== RECORD_KIND.BYTES) return { ok: false, reason: `record ${i}: unknown kind ${kind}` };
+    const size = view.size(i);
+    const len = view.len(i);
+    const dir = view.dir(i);
+    const cid = view.cid(i);
+    if (dir !== RECORD_DIR.in && dir !== RECORD_DIR.out) return { ok: false, reason: `record ${i}: unknown direction ${dir}` };
+    if (cid >= cidCount) return { ok: false, reason: `record ${i}: connection index ${cid} of ${cidCount}` };
+    if (!Number.isFinite(view.t(i))) return { ok: false, reason: `record ${i}: time is not finite` };
+    if (len > size || len > maxFrameBytes) return { ok: false, reason: `record ${i}: ${len} bytes kept of ${size}` };
+    if (offset + len > buffer.byteLength) return { ok: false, reason: `record ${i}: payload runs past the block` };
+    if (len < size) truncated += 1;
+    offset += len;
+  }
+  if (offset !== buffer.byteLength) return { ok: false, reason: `${buffer.byteLength - offset} bytes after the last payload` };
+  if (objects !== objectCount) return { ok: false, reason: `${objects} object records for ${objectCount} objects` };
+  return { ok: true, view, truncated };
+}
+
+// Captured when the hook loads (before any page script), so a page that replaces these globals later
+// cannot change what the writer does.
+const U8 = Uint8Array;
+const U16 = Uint16Array;
+const U32 = Uint32Array;
+const F64 = Float64Array;
+const AB = ArrayBuffer;
+const u8Set = Uint8Array.prototype.set;
+
+/**
+ * Writes one batch of records and payloads (the hook's side). Reused across batches: {@link take}
+ * returns an exact-size copy and starts the next batch.
+ */
+export class BlockWriter {
+  readonly #records: ArrayBuffer;
+  readonly #f64: Float64Array;
+  readonly #u32: Uint32Array;
+  readonly #u16: Uint16Array;
+  readonly #u8: Uint8Array;
+  readonly #payloads: Uint8Array;
+  #count = 0;
+  #used = 0;
+
+  /**
+   * @param maxRecords records per block (≤ {@link MAX_BLOCK_RECORDS}).
+   * @param payloadBytes payload bytes per block.
+   */
+  constructor(
+    readonly maxRecords: number,
+    readonly payloadBytes: number,
+  ) {
+    this.#records = new AB(BLOCK_HEADER_BYTES + maxRecords * BLOCK_RECORD_BYTES);
+    this.#f64 = new F64(this.#records, BLOCK_HEADER_BYTES);
+    this.#u32 = new U32(this.#records, BLOCK_HEADER_BYTES);
+    this.#u16 = new U16(this.#records, BLOCK_HEADER_BYTES);
+    this.#u8 = new U8(this.#records, BLOCK_HEADER_BYTES);
+    this.#payloads = new U8(payloadBytes);
+  }
+
+  /** Records in the current batch. */
+  get count(): number {
+    return this.#count;
+  }
+
+  /** True when one more record with `len` payload bytes fits in the current batch. */
+  fits(len: number): boolean {
+    return this.#count < this.maxRecords && this.#used + len <= this.payloadBytes;
+  }
+
+  /** Adds a binary frame; the caller checked {@link fits}. `src` is copied now. */
+  addBytes(t: number, seq: number, size: number, cid: number, dir: 0 | 1, src: Uint8Array): void {
+    const i = this.#count++;
+    this.#f64[i * 3] = t;
+    this.#u32[i * 6 + 2] = seq;
+    this.#u32[i * 6 + 3] = size;
+    this.#u32[i * 6 + 4] = src.length;
+    this.#u16[i * 12 + 10] = cid;
+    this.#u8[i * 24 + 22] = dir;
+    this.#u8[i * 24 + 23] = RECORD_KIND.BYTES;
+    u8Set.call(this.#payloads, src, this.#used);
+    this.#used += src.length;
+  }
+
+  /** Marks the place of the batch's next object event; the caller checked {@link fits}(0). */
+  addObject(): void {
+    const i = this.#count++;
+    this.#f64[i * 3] = 0;
+    this.#u32[i * 6 + 2] = 0;
+    this.#u32[i * 6 + 3] = 0;
+    this.#u32[i * 6 + 4] = 0;
+    this.#u16[i * 12 + 10] = 0;
+    this.#u8[i * 24 + 22] = 0;
+    this.#u8[i * 24 + 23] = RECORD_KIND.OBJECT;
+  }
+
+  /** The current batch as an exact-size block; the writer starts a new batch. */
+  take(): ArrayBuffer {
+    const recordBytes = BLOCK_HEADER_BYTES + this.#count * BLOCK_RECORD_BYTES;
+    const out = new U8(recordBytes + this.#used);
+    new U32(this.#records, 0, 1)[0] = this.#count;
+    u8Set.call(out, new U8(this.#records, 0, recordBytes), 0);
+    u8Set.call(out, new U8(this.#payloads.buffer, 0, this.#used), recordBytes);
+    this.#count = 0;
+    this.#used = 0;
+    return out.buffer;
+  }
+}
