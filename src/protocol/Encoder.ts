@@ -10,9 +10,8 @@ import { type Limits, resolveLimits } from './limits.js';
 import type { FrameOptions, Message, U64, Value } from './types.js';
 import { utf8Write } from './utf8.js';
 import { writeMessage } from './encode-messages.js';
-import { badField, rangeError, valueType } from './encode-helpers.js';
+import { SHORT_STRING, badField, isU64Number, putU64, rangeError, valueType } from './encode-helpers.js';
 
-const TWO_POW_32 = 0x1_0000_0000;
 const U64_MAX = 0xffff_ffff_ffff_ffffn;
 const I64_MIN = -0x8000_0000_0000_0000n;
 const I64_MAX = 0x7fff_ffff_ffff_ffffn;
@@ -102,10 +101,18 @@ export class Encoder {
     return this.buf.slice(0, this.pos);
   }
 
-  /** @internal Makes room for `n` more bytes. */
+  /**
+   * @internal Makes room for `n` more bytes. Kept small, with the growth out of line: TurboFan
+   * inlines callees only up to a bytecode budget per optimized function, and the old 161-byte
+   * `ensure`, inlined at every field, used it up before the string and number writers of a
+   * message got inlined (seen with `--trace-turbo-inlining`). The same holds for the split
+   * number / string / value paths below.
+   */
   ensure(n: number): void {
-    const need = this.pos + n;
-    if (need <= this.buf.length) return;
+    if (this.pos + n > this.buf.length) this.grow(this.pos + n);
+  }
+
+  private grow(need: number): void {
     if (this.pos > MAX_FRAME_SIZE) this.tooLarge('payload', this.pos);
     const next = new Uint8Array(Math.max(this.buf.length * 2, need));
     next.set(this.buf.subarray(0, this.pos));
@@ -133,18 +140,17 @@ export class Encoder {
     this.pos += 4;
   }
 
-  /** @internal Writes a u64 from a bigint or a non-negative safe-integer number. */
+  /** @internal Writes a u64 from a bigint or a non-negative safe-integer number; bigints and errors out of line (see {@link ensure}). */
   u64(v: U64, path: string): void {
+    if (!isU64Number(v)) return this.u64Big(v, path);
     this.ensure(8);
-    if (typeof v === 'number') {
-      if (!(Number.isSafeInteger(v) && v >= 0)) throw rangeError(v, 'u64', path);
-      this.view.setUint32(this.pos, Math.floor(v / TWO_POW_32));
-      this.view.setUint32(this.pos + 4, v >>> 0);
-    } else if (typeof v === 'bigint' && v >= 0n && v <= U64_MAX) {
-      this.view.setBigUint64(this.pos, v);
-    } else {
-      throw rangeError(v, 'u64', path);
-    }
+    this.pos = putU64(this.view, this.pos, v);
+  }
+
+  private u64Big(v: U64, path: string): void {
+    if (!(typeof v === 'bigint' && v >= 0n && v <= U64_MAX)) throw rangeError(v, 'u64', path);
+    this.ensure(8);
+    this.view.setBigUint64(this.pos, v);
     this.pos += 8;
   }
 
@@ -155,38 +161,45 @@ export class Encoder {
     this.pos += 8;
   }
 
-  /** @internal Writes `str`: u16 byte length + UTF-8. */
+  /**
+   * @internal Writes `str`: u16 byte length + UTF-8. Strings of up to {@link SHORT_STRING}
+   * units cannot exceed the u16 length in UTF-8, so only longer ones (and non-strings) take the
+   * checked path, out of line (see {@link ensure}).
+   */
   str(s: string, path: string): void {
-    if (typeof s !== 'string') throw badField(path, 'a string');
-    const n = s.length;
-    if (n > MAX_PAYLOAD_SIZE) this.tooLarge(path, n);
-    this.ensure(2 + n * 3);
+    if (typeof s !== 'string' || s.length > SHORT_STRING) return this.strChecked(s, path);
+    this.ensure(2 + s.length * 3);
     const buf = this.buf;
     const start = this.pos + 2;
-    // ASCII inline (the common case for addresses and keys); the rest through TextEncoder.
-    let i = 0;
-    for (; i < n; i++) {
-      const c = s.charCodeAt(i);
-      if (c > 0x7f) break;
-      buf[start + i] = c;
-    }
-    const written = i === n ? n : i + utf8Write(s.slice(i), buf, start + i);
-    if (written > MAX_PAYLOAD_SIZE) this.tooLarge(path, written);
+    const written = utf8Write(s, buf, start);
     buf[start - 2] = written >>> 8;
     buf[start - 1] = written & 0xff;
     this.pos = start + written;
   }
 
-  /** @internal Writes a `tv`: type byte + value data. */
+  private strChecked(s: string, path: string): void {
+    if (typeof s !== 'string') throw badField(path, 'a string');
+    const n = s.length;
+    if (n > MAX_PAYLOAD_SIZE) this.tooLarge(path, n);
+    this.ensure(2 + n * 3);
+    const start = this.pos + 2;
+    const written = utf8Write(s, this.buf, start);
+    if (written > MAX_PAYLOAD_SIZE) this.tooLarge(path, written);
+    this.buf[start - 2] = written >>> 8;
+    this.buf[start - 1] = written & 0xff;
+    this.pos = start + written;
+  }
+
+  /** @internal Writes a `tv`: type byte + value data. Numbers (the most common value) inline, the rest out of line (see {@link ensure}). */
   value(v: Value | undefined, depth: number, path: string): void {
-    if (typeof v === 'number') {
-      // The most common value; skips the type dispatch (measured with npm run bench:codec).
-      this.ensure(9);
-      this.buf[this.pos] = VAL.F64;
-      this.view.setFloat64(this.pos + 1, v);
-      this.pos += 9;
-      return;
-    }
+    if (typeof v !== 'number') return this.valueOther(v, depth, path);
+    this.ensure(9);
+    this.buf[this.pos] = VAL.F64;
+    this.view.setFloat64(this.pos + 1, v);
+    this.pos += 9;
+  }
+
+  private valueOther(v: Value | undefined, depth: number, path: string): void {
     if (typeof v === 'string') {
       this.ensure(1);
       this.buf[this.pos++] = VAL.STRING;

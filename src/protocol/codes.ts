@@ -152,6 +152,7 @@ export function signalFromCode(code: number): SignalType {
 
 /** Signal code of a name; an absent or unknown name is event (1), as both encoders do. */
 export function signalCode(signal: string | undefined): number {
+  if (signal === undefined) return SIG.EVENT; // see phaseCode
   switch (signal) {
     case 'param': return SIG.PARAM;
     case 'stream': return SIG.STREAM;
@@ -168,6 +169,9 @@ export function phaseFromCode(code: number): GesturePhase {
 
 /** Phase code of a name; absent or unknown is start (0). */
 export function phaseCode(phase: string | undefined): number {
+  // Absent (the common case) first: the switch then only ever compares strings, which V8
+  // reduces to pointer compares; an undefined among them makes every case a generic `===` call.
+  if (phase === undefined) return PHASE.START;
   switch (phase) {
     case 'move': return PHASE.MOVE;
     case 'end': return PHASE.END;
@@ -250,6 +254,7 @@ export function defaultQoS(message: { readonly type: string; readonly signal?: s
 
 /** Rust `default_qos` of a PUBLISH: by signal name; absent or unknown (unlike the signal code) is Fire. */
 export function publishQoS(signal: string | undefined): QoS {
+  if (signal === undefined) return QoS.Fire; // see phaseCode
   switch (signal) {
     case 'param':
     case 'event':

@@ -3,8 +3,45 @@
  *
  * @packageDocumentation
  */
-import { VAL } from './codes.js';
+import { MAX_PAYLOAD_SIZE, VAL } from './codes.js';
 import { ClaspEncodeError } from './errors.js';
+import { utf8Write } from './utf8.js';
+
+/** Longest string (UTF-16 units) whose UTF-8 (≤ 3 bytes per unit) always fits the u16 length. */
+export const SHORT_STRING = Math.floor(MAX_PAYLOAD_SIZE / 3);
+const TWO_POW_MINUS_32 = 1 / 0x1_0000_0000;
+
+// Unchecked writers for the hot layouts (SET with a number, SNAPSHOT params): the caller tests
+// the fields with the guards below, reserves room for the whole group with one `Encoder.ensure`,
+// then writes with a local position: one bound check per group instead of one per field, and no
+// encoder field traffic between fields (SET −8 %, SNAPSHOT −5…12 % in A/B runs on the bench
+// corpus). Anything failing a guard takes the checked `Encoder` methods, which throw the errors.
+
+/** @internal A string that {@link putStr} may write: room needed is `2 + 3 * s.length`. */
+export function isShortString(s: unknown): s is string {
+  return typeof s === 'string' && s.length <= SHORT_STRING;
+}
+
+/** @internal A number that {@link putU64} may write. */
+export function isU64Number(v: unknown): v is number {
+  return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+}
+
+/** @internal Writes a str (u16 byte length + UTF-8) at `p`; returns the end. */
+export function putStr(buf: Uint8Array, p: number, s: string): number {
+  const n = utf8Write(s, buf, p + 2);
+  buf[p] = n >>> 8;
+  buf[p + 1] = n & 0xff;
+  return p + 2 + n;
+}
+
+/** @internal Writes a u64 from a safe non-negative integer at `p`; returns the end. */
+export function putU64(view: DataView, p: number, v: number): number {
+  // v · 2^−32 is exact (a power of two) and below 2^21: no division.
+  view.setUint32(p, Math.floor(v * TWO_POW_MINUS_32));
+  view.setUint32(p + 4, v >>> 0);
+  return p + 8;
+}
 
 /**
  * The value type code the encoder writes for a JS value: `bigint` → I64, `number` → F64,

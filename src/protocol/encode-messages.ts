@@ -5,10 +5,10 @@
  *
  * @packageDocumentation
  */
-import { FEDERATION_OP, MSG, QoS, featureMask, phaseCode, publishQoS, signalCode, signalMask } from './codes.js';
+import { FEDERATION_OP, MSG, QoS, VAL, featureMask, phaseCode, publishQoS, signalCode, signalMask } from './codes.js';
 import { ClaspEncodeError } from './errors.js';
 import type { Encoder } from './Encoder.js';
-import { badField, rangeError, valueType } from './encode-helpers.js';
+import { badField, isShortString, isU64Number, putStr, putU64, rangeError, valueType } from './encode-helpers.js';
 import type * as T from './types.js';
 
 /**
@@ -181,16 +181,28 @@ function publishPayload(e: Encoder, m: T.PublishMessage): void {
 
 // 0x21 SET: flags u8 (rev 0x80 | lock 0x40 | unlock 0x20 | ttl 0x10 | value type), address str, value data, [revision u64], [ttl u32]
 function set(e: Encoder, m: T.SetMessage): void {
-  const { value, revision, ttl } = m;
-  const vtype = valueType(value, 'value');
+  const { address, value, revision, ttl } = m;
+  const vtype = typeof value === 'number' ? VAL.F64 : valueType(value, 'value');
   const flags = vtype | (revision !== undefined ? 0x80 : 0) | (m.lock ? 0x40 : 0) | (m.unlock ? 0x20 : 0) | (ttl !== undefined ? 0x10 : 0);
-  e.ensure(2);
-  e.buf[e.pos] = MSG.SET;
-  e.buf[e.pos + 1] = flags;
-  e.pos += 2;
-  e.str(m.address, 'address');
-  e.valueData(value, vtype, 0, 'value');
-  if (revision !== undefined) e.u64(revision, 'revision');
+  if (typeof value === 'number' && isShortString(address) && (revision === undefined || isU64Number(revision))) {
+    // The common SET (a number, maybe a revision) as one reserved group (see encode-helpers.ts).
+    e.ensure(20 + 3 * address.length);
+    const { buf, view } = e;
+    buf[e.pos] = MSG.SET;
+    buf[e.pos + 1] = flags;
+    let q = putStr(buf, e.pos + 2, address);
+    view.setFloat64(q, value);
+    q += 8;
+    e.pos = revision === undefined ? q : putU64(view, q, revision);
+  } else {
+    e.ensure(2);
+    e.buf[e.pos] = MSG.SET;
+    e.buf[e.pos + 1] = flags;
+    e.pos += 2;
+    e.str(address, 'address');
+    e.valueData(value, vtype, 0, 'value');
+    if (revision !== undefined) e.u64(revision, 'revision');
+  }
   if (ttl !== undefined) e.u32(ttlRaw(ttl, m.absolute === true), 'ttl');
 }
 
@@ -206,17 +218,34 @@ function snapshot(e: Encoder, m: T.SnapshotMessage): void {
   const params = m.params;
   if (!Array.isArray(params)) throw badField('params', 'an array');
   e.count(params.length, 'params');
-  for (let i = 0; i < params.length; i++) {
-    const p = params[i] as T.ParamValue;
-    e.str(p.address, 'params.address');
-    e.value(p.value, 0, 'params.value');
-    e.u64(p.revision, 'params.revision');
-    const { writer, timestamp } = p;
-    e.ensure(1);
-    e.buf[e.pos++] = (writer !== undefined ? 1 : 0) | (timestamp !== undefined ? 2 : 0);
-    if (writer !== undefined) e.str(writer, 'params.writer');
-    if (timestamp !== undefined) e.u64(timestamp, 'params.timestamp');
+  for (let i = 0; i < params.length; i++) snapshotParam(e, params[i] as T.ParamValue);
+}
+
+/** One SNAPSHOT param; its own function so that all its field writers fit one inlining budget. */
+function snapshotParam(e: Encoder, p: T.ParamValue): void {
+  const { address, value, revision, writer, timestamp } = p;
+  const flags = (writer !== undefined ? 1 : 0) | (timestamp !== undefined ? 2 : 0);
+  if (isShortString(address) && typeof value === 'number' && isU64Number(revision) &&
+    (writer === undefined || isShortString(writer)) && (timestamp === undefined || isU64Number(timestamp))) {
+    e.ensure(36 + 3 * (address.length + (writer === undefined ? 0 : writer.length)));
+    const { buf, view } = e;
+    let q = putStr(buf, e.pos, address);
+    buf[q] = VAL.F64;
+    view.setFloat64(q + 1, value);
+    q = putU64(view, q + 9, revision);
+    buf[q++] = flags;
+    if (writer !== undefined) q = putStr(buf, q, writer);
+    if (timestamp !== undefined) q = putU64(view, q, timestamp);
+    e.pos = q;
+    return;
   }
+  e.str(address, 'params.address');
+  e.value(value, 0, 'params.value');
+  e.u64(revision, 'params.revision');
+  e.ensure(1);
+  e.buf[e.pos++] = flags;
+  if (writer !== undefined) e.str(writer, 'params.writer');
+  if (timestamp !== undefined) e.u64(timestamp, 'params.timestamp');
 }
 
 // 0x24 REPLAY: flags u8 (from 0x80, to 0x40, limit 0x20), pattern str, [from u64], [to u64], [limit u32], type mask u8
@@ -263,14 +292,15 @@ function sync(e: Encoder, m: T.SyncMessage): void {
 // 0x50 ACK: flags u8 (address 1, revision 2, locked 4, holder 8, correlationId 0x10), fields in that order
 function ack(e: Encoder, m: T.AckMessage): void {
   typeByte(e, MSG.ACK);
-  const flags = (m.address !== undefined ? 1 : 0) | (m.revision !== undefined ? 2 : 0) | (m.locked !== undefined ? 4 : 0) |
-    (m.holder !== undefined ? 8 : 0) | (m.correlationId !== undefined ? 0x10 : 0);
+  const { address, revision, locked, holder, correlationId } = m;
+  const flags = (address !== undefined ? 1 : 0) | (revision !== undefined ? 2 : 0) | (locked !== undefined ? 4 : 0) |
+    (holder !== undefined ? 8 : 0) | (correlationId !== undefined ? 0x10 : 0);
   e.u8(flags, 'flags');
-  if (m.address !== undefined) e.str(m.address, 'address');
-  if (m.revision !== undefined) e.u64(m.revision, 'revision');
-  if (m.locked !== undefined) e.u8(m.locked ? 1 : 0, 'locked');
-  if (m.holder !== undefined) e.str(m.holder, 'holder');
-  if (m.correlationId !== undefined) e.u32(m.correlationId, 'correlationId');
+  if (address !== undefined) e.str(address, 'address');
+  if (revision !== undefined) e.u64(revision, 'revision');
+  if (locked !== undefined) e.u8(locked ? 1 : 0, 'locked');
+  if (holder !== undefined) e.str(holder, 'holder');
+  if (correlationId !== undefined) e.u32(correlationId, 'correlationId');
 }
 
 // 0x51 ERROR: code u16, message str, flags u8 (address 1, correlationId 2), [address str], [correlationId u32]

@@ -123,11 +123,19 @@ function fatalDecode(bytes: Uint8Array, start: number, end: number): string | un
  */
 export function utf8Write(str: string, buf: Uint8Array, pos: number): number {
   const n = str.length;
-  // Hand loop for the common all-ASCII case; falls back at the first non-ASCII unit.
+  // All-ASCII is the common case (addresses, keys). One pass copies every code unit (a
+  // Uint8Array store keeps the low byte) and ORs them, with no branch per unit; any unit above
+  // 0x7F sends the whole string through TextEncoder, overwriting the truncated bytes.
+  let seen = 0;
   for (let i = 0; i < n; i++) {
     const c = str.charCodeAt(i);
-    if (c > 0x7f) return i + encoder.encodeInto(str.slice(i), buf.subarray(pos + i)).written;
+    seen |= c;
     buf[pos + i] = c;
   }
-  return n;
+  return seen <= 0x7f ? n : utf8WriteAny(str, buf, pos);
+}
+
+/** Out of line, so that the ASCII path stays small enough to inline into every string writer. */
+function utf8WriteAny(str: string, buf: Uint8Array, pos: number): number {
+  return encoder.encodeInto(str, buf.subarray(pos, pos + 3 * str.length)).written;
 }
