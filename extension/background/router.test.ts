@@ -1,5 +1,7 @@
 import { expect, test } from 'vitest';
+import { pageDetail } from '../shared/detail-fixtures.js';
 import type { PanelMessage, RelayMessage } from '../shared/messages.js';
+import { bytesToBase64 } from '../shared/validate.js';
 import { Router, type RouterPort } from './router.js';
 
 const ORIGIN = 'chrome-extension://abc/';
@@ -36,7 +38,8 @@ const events = (doc: string, text: string): RelayMessage => ({
   type: 'events',
   doc,
   backlog: false,
-  chunks: [{ n0: 1, skip: 0, block: 'AQAAAAAAAAA=', cids: [], events: [{ k: 'frame', n: 1, seq: 1, t: 1, cid: 'w1', dir: 'in', text, size: text.length }] }],
+  // One batch of one object event: the worker forwards it without reading it.
+  chunks: [{ n0: 1, skip: 0, block: bytesToBase64(new Uint8Array(pageDetail([{ object: null }]).block)), cids: [], events: [{ k: 'frame', n: 1, seq: 1, t: 1, cid: 'w1', dir: 'in', text, size: text.length }] }],
   stats,
 });
 
