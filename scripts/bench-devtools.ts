@@ -2,7 +2,8 @@
  * `npm run bench:devtools`: what the CLASP DevTools extension costs a page, measured in the same run.
  *
  * 1. Throughput: a page sends N CLASP SET frames (44 B) over a WebSocket to a local echo server, with
- *    bufferedAmount backpressure, and waits for all N echoes (2N captured frames). Timed in four
+ *    bufferedAmount backpressure, and waits for all N echoes (2N captured frames), reading each
+ *    echo's payload as any client does (its length; the total is checked). Timed in four
  *    Chromium instances, interleaved, median of R rounds each:
  *    - baseline: no extension, DevTools closed;
  *    - extension installed, DevTools closed (the everyday case: hook + relay backlog only);
@@ -17,7 +18,7 @@
  *
  * Last line: `BENCH devtools throughput_ratio=<closed/baseline> throughput_ratio_panel=<open/baseline>
  * throughput_ratio_panel_vs_devtools=<open/devtools-open-no-ext> frames_lost=<n> max_long_task_ms=<wall ms>
- * max_task_cpu_ms=<cpu ms> panel_heap_mb=<MB> frames=<2N> rounds=<R>`.
+ * max_task_cpu_ms=<cpu ms> panel_heap_mb=<MB> frames=<2N> rounds=<R>` (R = BENCH_ROUNDS, default 5).
  * The extension is built first if dist-ext/ is missing or stale.
  */
 import { createServer } from 'node:http';
@@ -31,7 +32,7 @@ import { traceExtensionTasks } from './bench-devtools-trace.js';
 import { EXTENSION_DIR, ensureExtensionBuilt, launchWithExtension, openClaspPanel, type ExtensionBrowser } from '../test/support/devtools-panel.js';
 
 const N = Number(process.env['BENCH_FRAMES'] ?? 50_000);
-const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
+const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 5);
 const FRAME = encode({ type: 'SET', address: '/bench/level', value: 0.5, revision: 1n });
 
 const PAGE = `<!doctype html><meta charset="utf-8"><title>bench</title><script>
@@ -39,9 +40,17 @@ const FRAME = new Uint8Array([${[...FRAME].join(',')}]);
 window.run = (url, n) => new Promise((resolve, reject) => {
   const ws = new WebSocket(url, 'clasp');
   ws.binaryType = 'arraybuffer';
-  let got = 0, sent = 0, t0 = 0;
+  let got = 0, sent = 0, t0 = 0, bytes = 0;
   ws.onerror = () => reject(new Error('socket error'));
-  ws.onmessage = () => { if (++got === n) { const ms = performance.now() - t0; ws.close(); resolve(ms); } };
+  // Like any real client, the page reads what it receives (here only its length): a page that never
+  // touches event.data never materialises the payloads, and the hook would pay that alone.
+  ws.onmessage = (event) => {
+    bytes += event.data.byteLength;
+    if (++got < n) return;
+    const ms = performance.now() - t0;
+    ws.close();
+    if (bytes === n * FRAME.length) resolve(ms); else reject(new Error('echoed ' + bytes + ' bytes, expected ' + n * FRAME.length));
+  };
   const pump = () => {
     while (sent < n && ws.bufferedAmount < 1 << 20) { ws.send(FRAME); sent++; }
     if (sent < n) setTimeout(pump, 0);
