@@ -15,7 +15,7 @@
  * page's first sockets). Every primitive used later is captured now, before the page can replace it.
  */
 import type { ClaspDevtoolsEvent, ClaspDevtoolsHook } from '../../src/transport/devtools-hook.js';
-import { BlockWriter } from '../shared/frame-block.js';
+import { BlockWriter, MAX_BLOCK_CIDS } from '../shared/frame-block.js';
 import { HOOK_ARENA_BYTES, HOOK_ARENA_FRAME_BYTES, HOOK_BATCH_EVENTS, HOOK_FLUSH_MS, MAX_FRAME_BYTES } from '../shared/limits.js';
 import { claimChannel, type Direction, type PageDetail, type PageEvent } from '../shared/messages.js';
 
@@ -114,7 +114,7 @@ const HOOK_KEY = '__CLASP_DEVTOOLS_HOOK__';
         push({ k: 'frame', seq: s, t, cid, dir, bytes: copyBytes(data), size });
         return;
       }
-      if (!block.fits(size)) flush();
+      if (!block.fits(size) || (cids.length >= MAX_BLOCK_CIDS && !cidIndex.has(cid))) flush();
       let index = cidIndex.get(cid);
       if (index === undefined) {
         index = cids.length;

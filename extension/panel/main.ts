@@ -21,7 +21,7 @@ addRecordBar(app, recording, () => app.model.topUrl);
 // chrome.debugger exists only in the deep build flavour (manifest permission "debugger").
 const deepAvailable = typeof (chrome as { debugger?: unknown }).debugger === 'object';
 const deep = new DeepModeView(deepAvailable, (on) => {
-  if (!port.send({ type: 'deep', on })) deep.setState('error', UIStrings.deepNoWorker);
+  port.send({ type: 'deep', on });
 });
 app.toolbar.element.append(deep.element);
 

@@ -10,7 +10,11 @@ const RECONNECT_MS = 100;
 
 /** The open panel port. */
 export interface PanelPort {
-  /** Sends a command to the service worker; false while the port is reconnecting. */
+  /**
+   * Sends a command to the service worker. While the port is reconnecting (the worker restarted),
+   * the latest command waits and is sent on reconnect, so a click is never lost.
+   * @returns false only after {@link close}.
+   */
   send(command: PanelCommand): boolean;
   /** Closes the port for good. */
   close(): void;
@@ -22,10 +26,15 @@ export interface PanelPort {
 export function openPanelPort(tabId: number, onMessage: (message: PanelMessage) => void, onState: (connected: boolean) => void): PanelPort {
   let port: chrome.runtime.Port | null = null;
   let closed = false;
+  let pending: PanelCommand | null = null;
   const connect = (): void => {
     if (closed) return;
     port = chrome.runtime.connect({ name: `${PANEL_PORT_PREFIX}${tabId}` });
     onState(true);
+    if (pending !== null) {
+      port.postMessage(pending);
+      pending = null;
+    }
     port.onMessage.addListener((message: PanelMessage) => onMessage(message));
     port.onDisconnect.addListener(() => {
       port = null;
@@ -36,8 +45,9 @@ export function openPanelPort(tabId: number, onMessage: (message: PanelMessage) 
   connect();
   return {
     send(command) {
-      if (port === null) return false;
-      port.postMessage(command);
+      if (closed) return false;
+      if (port === null) pending = command;
+      else port.postMessage(command);
       return true;
     },
     close() {

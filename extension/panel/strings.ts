@@ -69,7 +69,6 @@ export const UIStrings = {
   deepOn: 'Deep mode on: worker sockets are captured.',
   deepCancelled: 'Deep mode ended: the debugger was detached',
   deepError: 'Deep mode failed: ',
-  deepNoWorker: 'the service worker is reconnecting; click again in a moment',
 } as const;
 
 /** Name of a connection found by deep mode (`#4 (deep)`), so its frames are marked in the list. */

@@ -48,6 +48,17 @@ async function waitRows(predicate: (rows: string[]) => boolean, what: string): P
   throw new Error(`timed out waiting for ${what}; rows:\n${rows.join('\n')}`);
 }
 
+/** Waits (30 s at most) for the deep-mode state; on timeout the error names the state shown and its text. */
+async function waitDeepState(state: string): Promise<void> {
+  let shown = '';
+  for (let i = 0; i < 300; i++) {
+    shown = await panel.$eval('.deep-mode', (e) => `${e.getAttribute('data-state')} (${e.querySelector('.deep-state')?.textContent ?? ''})`);
+    if (shown.startsWith(`${state} (`)) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`deep mode did not reach "${state}"; the panel shows ${shown}`);
+}
+
 /** An echo server that pings every socket and closes `?close=1` sockets on `close please`. */
 async function startEchoServer(): Promise<void> {
   wsHttp = createServer();
@@ -106,7 +117,7 @@ test('before the click: the page socket is listed, the worker socket is absent',
 
 test('after clicking Deep mode, worker frames appear decoded and marked, the page socket is not doubled', async () => {
   await panel.click('.deep-toggle');
-  await panel.waitForFunction(() => document.querySelector('.deep-mode')?.getAttribute('data-state') === 'on', { polling: 100 });
+  await waitDeepState('on');
   expect(await panel.$eval('.deep-toggle', (b) => b.textContent)).toBe('Stop deep mode');
   // a socket the worker opened before the click: its later frames arrive (without its URL)
   await page.evaluate(() => (globalThis as any).D.workerText('worker text, deep mode on'));
@@ -137,7 +148,7 @@ test('after clicking Deep mode, worker frames appear decoded and marked, the pag
 
 test('a second click detaches: worker frames stop appearing', async () => {
   await panel.click('.deep-toggle');
-  await panel.waitForFunction(() => document.querySelector('.deep-mode')?.getAttribute('data-state') === 'off', { polling: 100 });
+  await waitDeepState('off');
   expect(await panel.$eval('.deep-toggle', (b) => b.textContent)).toBe('Deep mode');
   await page.evaluate(() => (globalThis as any).D.workerText('worker text after detach'));
   await page.evaluate((url) => (globalThis as any).D.pageSocket(url), wsUrl);
