@@ -30,6 +30,15 @@ export const BLOCK_HEADER_BYTES = 8;
 /** Bytes per record. */
 export const BLOCK_RECORD_BYTES = 24;
 
+/** Byte offset of each field within a record (the layout above); every read and write goes through these. */
+const AT = { t: 0, seq: 8, size: 12, len: 16, cid: 20, dir: 22, kind: 23 } as const;
+
+/** Index of a record field in a typed view of `bytes`-wide elements over the records. */
+const f64At = (i: number): number => (i * BLOCK_RECORD_BYTES + AT.t) / 8;
+const u32At = (i: number, field: 'seq' | 'size' | 'len'): number => (i * BLOCK_RECORD_BYTES + AT[field]) / 4;
+const u16At = (i: number): number => (i * BLOCK_RECORD_BYTES + AT.cid) / 2;
+const u8At = (i: number, field: 'dir' | 'kind'): number => i * BLOCK_RECORD_BYTES + AT[field];
+
 /** Record kinds. */
 export const RECORD_KIND = {
   /** A binary frame whose payload is in the block. */
@@ -77,17 +86,17 @@ export class BlockView {
   }
 
   /** Raw fields of record `i` (not validated; see {@link readBlock}). */
-  kind(i: number): number { return this.#u8[i * 24 + 23]!; }
-  t(i: number): number { return this.#f64[i * 3]!; }
-  seq(i: number): number { return this.#u32[i * 6 + 2]!; }
-  size(i: number): number { return this.#u32[i * 6 + 3]!; }
-  len(i: number): number { return this.#u32[i * 6 + 4]!; }
-  cid(i: number): number { return this.#u16[i * 12 + 10]!; }
-  dir(i: number): number { return this.#u8[i * 24 + 22]!; }
+  kind(i: number): number { return this.#u8[u8At(i, 'kind')]!; }
+  t(i: number): number { return this.#f64[f64At(i)]!; }
+  seq(i: number): number { return this.#u32[u32At(i, 'seq')]!; }
+  size(i: number): number { return this.#u32[u32At(i, 'size')]!; }
+  len(i: number): number { return this.#u32[u32At(i, 'len')]!; }
+  cid(i: number): number { return this.#u16[u16At(i)]!; }
+  dir(i: number): number { return this.#u8[u8At(i, 'dir')]!; }
 
   /** Turns record `i` (an OBJECT record) into a DROPPED one. */
   markDropped(i: number): void {
-    this.#u8[i * 24 + 23] = RECORD_KIND.DROPPED;
+    this.#u8[u8At(i, 'kind')] = RECORD_KIND.DROPPED;
   }
 }
 
@@ -194,28 +203,25 @@ export class BlockWriter {
 
   /** Adds a binary frame; the caller checked {@link fits}. `src` is copied now. */
   addBytes(t: number, seq: number, size: number, cid: number, dir: 0 | 1, src: Uint8Array): void {
-    const i = this.#count++;
-    this.#f64[i * 3] = t;
-    this.#u32[i * 6 + 2] = seq;
-    this.#u32[i * 6 + 3] = size;
-    this.#u32[i * 6 + 4] = src.length;
-    this.#u16[i * 12 + 10] = cid;
-    this.#u8[i * 24 + 22] = dir;
-    this.#u8[i * 24 + 23] = RECORD_KIND.BYTES;
+    this.#record(t, seq, size, src.length, cid, dir, RECORD_KIND.BYTES);
     u8Set.call(this.#payloads, src, this.#used);
     this.#used += src.length;
   }
 
   /** Marks the place of the batch's next object event; the caller checked {@link fits}(0). */
   addObject(): void {
+    this.#record(0, 0, 0, 0, 0, 0, RECORD_KIND.OBJECT);
+  }
+
+  #record(t: number, seq: number, size: number, len: number, cid: number, dir: number, kind: number): void {
     const i = this.#count++;
-    this.#f64[i * 3] = 0;
-    this.#u32[i * 6 + 2] = 0;
-    this.#u32[i * 6 + 3] = 0;
-    this.#u32[i * 6 + 4] = 0;
-    this.#u16[i * 12 + 10] = 0;
-    this.#u8[i * 24 + 22] = 0;
-    this.#u8[i * 24 + 23] = RECORD_KIND.OBJECT;
+    this.#f64[f64At(i)] = t;
+    this.#u32[u32At(i, 'seq')] = seq;
+    this.#u32[u32At(i, 'size')] = size;
+    this.#u32[u32At(i, 'len')] = len;
+    this.#u16[u16At(i)] = cid;
+    this.#u8[u8At(i, 'dir')] = dir;
+    this.#u8[u8At(i, 'kind')] = kind;
   }
 
   /** The current batch as an exact-size block; the writer starts a new batch. */

@@ -10,7 +10,7 @@ import { type Limits, resolveLimits } from './limits.js';
 import type { FrameOptions, Message, U64, Value } from './types.js';
 import { utf8Write } from './utf8.js';
 import { writeMessage } from './encode-messages.js';
-import { SHORT_STRING, badField, isU64Number, putU64, rangeError, valueType } from './encode-helpers.js';
+import { SHORT_STRING, badField, isU64Number, putStr, putU64, rangeError, valueType } from './encode-helpers.js';
 
 const U64_MAX = 0xffff_ffff_ffff_ffffn;
 const I64_MIN = -0x8000_0000_0000_0000n;
@@ -169,12 +169,7 @@ export class Encoder {
   str(s: string, path: string): void {
     if (typeof s !== 'string' || s.length > SHORT_STRING) return this.strChecked(s, path);
     this.ensure(2 + s.length * 3);
-    const buf = this.buf;
-    const start = this.pos + 2;
-    const written = utf8Write(s, buf, start);
-    buf[start - 2] = written >>> 8;
-    buf[start - 1] = written & 0xff;
-    this.pos = start + written;
+    this.pos = putStr(this.buf, this.pos, s);
   }
 
   private strChecked(s: string, path: string): void {

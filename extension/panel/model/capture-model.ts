@@ -68,7 +68,7 @@ export class CaptureModel {
       const frame = this.#apply(message.doc, message.frameId, fresh[i]!, payloads[i]);
       if (frame !== null) frames.push(frame);
     }
-    this.#lastN.set(message.doc, Math.max(last, this.#lastN.get(message.doc) ?? 0));
+    this.#lastN.set(message.doc, last);
     return { frames, navigatedTo: null };
   }
 
