@@ -18,6 +18,7 @@ import type { Frame, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { WebSocketServer } from 'ws';
 import { REPO_ROOT, startPageServer, type PageServer } from '../support/browser.js';
+import { rowFields } from '../../extension/panel/view/row-text.js';
 import { DEEP_EXTENSION_DIR, ensureExtensionBuilt, launchWithExtension, openClaspPanel, type ExtensionBrowser } from '../support/devtools-panel.js';
 
 let server: PageServer;
@@ -28,14 +29,14 @@ let page: Page;
 let panel: Frame;
 let devtools: Page;
 
-/** Texts of the rendered rows (cells joined by `|`), in list order. */
+/** Fields of the rendered rows (joined by `|`), in list order. */
 function rowTexts(): Promise<string[]> {
   return panel.evaluate(() =>
     [...document.querySelectorAll<HTMLElement>('.frame-rows .row')]
       .filter((r) => !r.hidden && r.dataset['id'] !== undefined)
       .sort((a, b) => Number(a.dataset['id']) - Number(b.dataset['id']))
-      .map((r) => [...r.children].map((c) => c.textContent).join('|')),
-  );
+      .map((r) => r.textContent ?? ''),
+  ).then((lines) => lines.map((line) => rowFields(line).join('|')));
 }
 
 async function waitRows(predicate: (rows: string[]) => boolean, what: string): Promise<string[]> {

@@ -22,6 +22,7 @@ import { join } from 'node:path';
 import type { Frame, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { REPO_ROOT, startPageServer, type PageServer } from '../support/browser.js';
+import { rowFields } from '../../extension/panel/view/row-text.js';
 import { startClaspTestRouter, type ClaspTestRouter } from '../support/clasp-test-router.js';
 import { ensureExtensionBuilt, launchWithExtension, openClaspPanel, type ExtensionBrowser } from '../support/devtools-panel.js';
 
@@ -32,14 +33,19 @@ let page: Page;
 let panel: Frame;
 let devtools: Page;
 
-/** Texts of the rendered rows (cells joined by `|`), in list order. */
-function rowTexts(frame: Frame): Promise<string[]> {
+/** Lines of the rendered rows, in list order. */
+function rowLines(frame: Frame): Promise<string[]> {
   return frame.evaluate(() =>
     [...document.querySelectorAll<HTMLElement>('.frame-rows .row')]
       .filter((r) => !r.hidden && r.dataset['id'] !== undefined)
       .sort((a, b) => Number(a.dataset['id']) - Number(b.dataset['id']))
-      .map((r) => [...r.children].map((c) => c.textContent).join('|')),
+      .map((r) => r.textContent ?? ''),
   );
+}
+
+/** Fields of the rendered rows (joined by `|`), in list order. */
+async function rowTexts(frame: Frame): Promise<string[]> {
+  return (await rowLines(frame)).map((line) => rowFields(line).join('|'));
 }
 
 async function setInput(selector: string, value: string): Promise<void> {
@@ -175,16 +181,16 @@ test('selecting a field highlights its bytes, and clicking a byte selects its fi
 
 test('keyboard: Home, ArrowDown and End move the selection in the list', async () => {
   await setInput('.toolbar .address', '/e2e/live/*');
-  const rows = await waitRows((r) => r.length === 4 && r.every((x) => x.includes('/e2e/live/')), 'the live SETs');
+  await waitRows((r) => r.length === 4 && r.every((x) => x.includes('/e2e/live/')), 'the live SETs');
+  const rows = await rowLines(panel);
   await panel.focus('.frame-rows');
-  const selected = () => panel.$eval('.frame-rows .row.selected', (r) => [...r.children].map((c) => c.textContent).join('|'));
   await devtools.keyboard.press('Home');
   await panel.waitForSelector('.frame-rows .row.selected');
-  expect(await selected()).toBe(rows[0]);
+  expect(await panel.$eval('.frame-rows .row.selected', (r) => r.textContent)).toBe(rows[0]);
   await devtools.keyboard.press('ArrowDown');
-  await panel.waitForFunction((want) => [...(document.querySelector('.frame-rows .row.selected')?.children ?? [])].map((c) => c.textContent).join('|') === want, { polling: 100 }, rows[1]!);
+  await panel.waitForFunction((want) => document.querySelector('.frame-rows .row.selected')?.textContent === want, { polling: 100 }, rows[1]!);
   await devtools.keyboard.press('End');
-  await panel.waitForFunction((want) => [...(document.querySelector('.frame-rows .row.selected')?.children ?? [])].map((c) => c.textContent).join('|') === want, { polling: 100 }, rows[3]!);
+  await panel.waitForFunction((want) => document.querySelector('.frame-rows .row.selected')?.textContent === want, { polling: 100 }, rows[3]!);
   expect(await panel.$eval('.detail-title', (t) => t.textContent)).toMatch(/^SET · 27 B · e2e-transport/);
   await setInput('.toolbar .address', '');
 });

@@ -1,28 +1,16 @@
 /**
- * The frame list: a header and a virtualised body, one row per visible frame. Cells are filled with
- * `textContent` only. Keyboard: ↑/↓, PageUp/PageDown, Home/End move the selection; the list keeps
+ * The frame list: a header and a virtualised body, one row per visible frame, each one line of text
+ * (`row-text.ts`) written as text only, its type shown by a coloured stripe. Keyboard: ↑/↓, PageUp/PageDown, Home/End move the selection; the list keeps
  * focus and announces the selected row through `aria-activedescendant`-free `aria-selected` rows.
  */
 import { formatBytes, formatClock, formatDelta } from '../model/format.js';
 import { typeKey } from '../model/filter.js';
 import type { FrameList } from '../model/frame-list.js';
-import { UIStrings } from '../strings.js';
+import { COLUMNS, fitColumn, rowLine } from './row-text.js';
 import { VirtualList } from './virtual-list.js';
 
 /** Row height in CSS pixels (must match panel.css). */
 export const ROW_HEIGHT = 20;
-
-const COLUMNS = [
-  ['time', UIStrings.colTime],
-  ['delta', UIStrings.colDelta],
-  ['dir', UIStrings.colDir],
-  ['conn', UIStrings.colConn],
-  ['type', UIStrings.colType],
-  ['address', UIStrings.colAddress],
-  ['qos', UIStrings.colQos],
-  ['size', UIStrings.colSize],
-  ['summary', UIStrings.colSummary],
-] as const;
 
 /** CSS class for a type key: only letters, digits, `-` survive. */
 export function typeClass(key: string): string {
@@ -35,8 +23,8 @@ export class FrameTable {
   readonly #frames: FrameList;
   #selectedId: number | null = null;
   #layoutVersion = -1;
-  /** What each pooled row shows: cell texts, then its class name and connection URL. */
-  readonly #rowTexts = new WeakMap<HTMLElement, string[]>();
+  /** What each pooled row shows: its line, class name and tooltip. */
+  readonly #rowTexts = new WeakMap<HTMLElement, readonly [string, string, string]>();
   /** Called with the newly selected frame id. */
   onSelect: (id: number | null) => void = () => undefined;
 
@@ -46,7 +34,12 @@ export class FrameTable {
     this.element.className = 'frame-table';
     const header = document.createElement('div');
     header.className = 'row header';
-    for (const [key, label] of COLUMNS) header.append(cell(key, label));
+    for (const column of COLUMNS) {
+      const span = document.createElement('span');
+      span.className = `c-${column.key}`;
+      span.textContent = fitColumn(column.label, column.width, column.right);
+      header.append(span);
+    }
     this.list = new VirtualList(ROW_HEIGHT, { create: () => this.#createRow(), render: (row, i) => this.#renderRow(row, i) }, 'frame-rows');
     this.list.element.tabIndex = 0;
     this.list.element.setAttribute('role', 'listbox');
@@ -87,7 +80,7 @@ export class FrameTable {
   #createRow(): HTMLElement {
     const row = document.createElement('div');
     row.setAttribute('role', 'option');
-    for (const [key] of COLUMNS) row.append(cell(key, ''));
+    row.append(document.createTextNode(''));
     return row;
   }
 
@@ -96,35 +89,32 @@ export class FrameTable {
     if (frame === undefined) return;
     const prev = index > 0 ? this.#frames.visibleAt(index - 1) : undefined;
     const key = typeKey(frame);
-    const cells = row.children;
-    const texts = [
+    const address = frame.summary.address ?? '';
+    const line = rowLine([
       formatClock(frame.t),
       prev === undefined ? '' : formatDelta(frame.t - prev.t),
       frame.dir === 'in' ? '↓' : '↑',
       frame.conn.name ?? frame.conn.label,
-      frame.summary.kind === 'clasp' ? key : frame.summary.kind === 'error' ? 'ERROR' : key,
-      frame.summary.address ?? '',
+      frame.summary.kind === 'error' ? 'ERROR' : key,
+      address,
       frame.summary.qos ?? '',
       formatBytes(frame.size),
       frame.summary.line,
-      `row dir-${frame.dir} ${typeClass(key)}${frame.id === this.#selectedId ? ' selected' : ''}`,
-      frame.conn.url,
-    ];
-    // Under a stream every row is redrawn on each render, and neighbouring frames mostly share
-    // their type, address, size and summary: only the DOM writes that change something are made
-    // (each write invalidates style and layout of the row).
-    const last = this.#rowTexts.get(row) ?? [];
-    for (let i = 0; i < COLUMNS.length; i++) {
-      if (last[i] !== texts[i]) (cells[i] as HTMLElement).textContent = texts[i]!;
-    }
-    if (last[COLUMNS.length] !== texts[COLUMNS.length]) {
-      row.className = texts[COLUMNS.length]!;
+    ]);
+    const className = `row dir-${frame.dir} ${typeClass(key)}${frame.id === this.#selectedId ? ' selected' : ''}`;
+    // Under a stream every row is redrawn on each render: only the DOM writes that change something
+    // are made (each write invalidates style and layout of the row).
+    const last = this.#rowTexts.get(row);
+    if (last?.[0] !== line) (row.firstChild as Text).data = line;
+    if (last?.[1] !== className) {
+      row.className = className;
       row.setAttribute('aria-selected', String(frame.id === this.#selectedId));
     }
-    if (last[COLUMNS.length + 1] !== texts[COLUMNS.length + 1]) (cells[3] as HTMLElement).title = frame.conn.url;
-    if (last[0] !== texts[0]) (cells[0] as HTMLElement).title = new Date(frame.t).toISOString();
+    // The tooltip carries what a column may cut: the date, the connection URL, the whole address.
+    const title = `${new Date(frame.t).toISOString()}  ${frame.conn.url}${address === '' ? '' : `\n${address}`}`;
+    if (last?.[2] !== title) row.title = title;
     row.dataset['id'] = String(frame.id);
-    this.#rowTexts.set(row, texts);
+    this.#rowTexts.set(row, [line, className, title]);
   }
 
   #onKey(event: KeyboardEvent): void {
@@ -150,11 +140,4 @@ export class FrameTable {
     const id = this.#frames.visibleId(index);
     if (id !== undefined) this.select(id);
   }
-}
-
-function cell(key: string, text: string): HTMLSpanElement {
-  const span = document.createElement('span');
-  span.className = `cell c-${key}`;
-  span.textContent = text;
-  return span;
 }

@@ -16,7 +16,7 @@ export interface RowRenderer {
 }
 
 /** Extra rows rendered above and below the viewport. */
-const OVERSCAN = 8;
+const OVERSCAN = 4;
 
 /** Least time between two renders caused by new data (not by the user), in milliseconds. */
 const DATA_RENDER_INTERVAL_MS = 200;
