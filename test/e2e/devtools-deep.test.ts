@@ -32,7 +32,7 @@ let devtools: Page;
 /** Fields of the rendered rows (joined by `|`), in list order. */
 function rowTexts(): Promise<string[]> {
   return panel.evaluate(() =>
-    [...document.querySelectorAll<HTMLElement>('.frame-rows .row')]
+    [...document.querySelectorAll<HTMLElement>('.frame-rows .vlist-page.shown .row')]
       .filter((r) => !r.hidden && r.dataset['id'] !== undefined)
       .sort((a, b) => Number(a.dataset['id']) - Number(b.dataset['id']))
       .map((r) => r.textContent ?? ''),

@@ -36,7 +36,7 @@ let devtools: Page;
 /** Lines of the rendered rows, in list order. */
 function rowLines(frame: Frame): Promise<string[]> {
   return frame.evaluate(() =>
-    [...document.querySelectorAll<HTMLElement>('.frame-rows .row')]
+    [...document.querySelectorAll<HTMLElement>('.frame-rows .vlist-page.shown .row')]
       .filter((r) => !r.hidden && r.dataset['id'] !== undefined)
       .sort((a, b) => Number(a.dataset['id']) - Number(b.dataset['id']))
       .map((r) => r.textContent ?? ''),
@@ -160,7 +160,7 @@ test('selecting a field highlights its bytes, and clicking a byte selects its fi
   await setInput('.toolbar .address', '/e2e/transport/level');
   await setInput('.toolbar .direction', 'out');
   await waitRows((r) => r.length === 1 && r[0]!.includes('|↑|e2e-transport|SET|/e2e/transport/level|'), 'the transport SET');
-  await panel.click('.frame-rows .row[data-id]');
+  await panel.click('.frame-rows .vlist-page.shown .row[data-id]');
   await panel.waitForSelector('.tree-row');
   // SET /e2e/transport/level = 0.5 rev 1: find the address field row and click it
   const rowIndex = await panel.$$eval('.tree-row', (rows) => rows.find((r) => r.textContent?.startsWith('address:'))?.getAttribute('data-index'));
@@ -185,12 +185,12 @@ test('keyboard: Home, ArrowDown and End move the selection in the list', async (
   const rows = await rowLines(panel);
   await panel.focus('.frame-rows');
   await devtools.keyboard.press('Home');
-  await panel.waitForSelector('.frame-rows .row.selected');
-  expect(await panel.$eval('.frame-rows .row.selected', (r) => r.textContent)).toBe(rows[0]);
+  await panel.waitForSelector('.frame-rows .vlist-page.shown .row.selected');
+  expect(await panel.$eval('.frame-rows .vlist-page.shown .row.selected', (r) => r.textContent)).toBe(rows[0]);
   await devtools.keyboard.press('ArrowDown');
-  await panel.waitForFunction((want) => document.querySelector('.frame-rows .row.selected')?.textContent === want, { polling: 100 }, rows[1]!);
+  await panel.waitForFunction((want) => document.querySelector('.frame-rows .vlist-page.shown .row.selected')?.textContent === want, { polling: 100 }, rows[1]!);
   await devtools.keyboard.press('End');
-  await panel.waitForFunction((want) => document.querySelector('.frame-rows .row.selected')?.textContent === want, { polling: 100 }, rows[3]!);
+  await panel.waitForFunction((want) => document.querySelector('.frame-rows .vlist-page.shown .row.selected')?.textContent === want, { polling: 100 }, rows[3]!);
   expect(await panel.$eval('.detail-title', (t) => t.textContent)).toMatch(/^SET · 27 B · e2e-transport/);
   await setInput('.toolbar .address', '');
 });
@@ -229,8 +229,8 @@ test('screenshot of the panel for the README', async () => {
   await setInput('.toolbar .text', 'e2e-transport');
   await waitRows((r) => r.length > 3 && r.every((x) => x.includes('e2e-transport')), 'the transport connection');
   // select the transport's first SET and its value field, so the picture shows field ↔ bytes linking
-  const id = await panel.$$eval('.frame-rows .row[data-id]', (rows) => rows.find((r) => r.textContent?.includes('/e2e/transport/level = 0.5'))?.getAttribute('data-id'));
-  await panel.click(`.frame-rows .row[data-id="${id}"]`);
+  const id = await panel.$$eval('.frame-rows .vlist-page.shown .row[data-id]', (rows) => rows.find((r) => r.textContent?.includes('/e2e/transport/level = 0.5'))?.getAttribute('data-id'));
+  await panel.click(`.frame-rows .vlist-page.shown .row[data-id="${id}"]`);
   const valueRow = await panel.$$eval('.tree-row', (rows) => rows.find((r) => r.textContent?.startsWith('value:'))?.getAttribute('data-index'));
   await panel.click(`.tree-row[data-index="${valueRow}"]`);
   await setInput('.toolbar .text', '');

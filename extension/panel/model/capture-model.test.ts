@@ -137,4 +137,30 @@ describe('CaptureModel', () => {
     expect(frames.map((f) => f.summary.kind)).toEqual(['error', 'error']);
     expect(frames[0]!.summary.error).toMatch(/unreadable batch of frames/);
   });
+
+  test('a message run in steps gives the same frames as at once, never more records per step than asked', () => {
+    const open = { k: 'open', seq: 1, t: 1, cid: 'w1', protocol: 'clasp' };
+    const items: DetailItem[] = [{ object: open }];
+    for (let i = 0; i < 300; i++) items.push({ bytes: i % 7 === 0 ? [i & 0xff] : SET, dir: i % 2 ? 'in' : 'out', t: 10 + i, cid: i % 3 ? 'w1' : 'w2' });
+    items.push({ object: { k: 'frame', seq: 400, t: 400, cid: 'w1', dir: 'in', text: 'tail', size: 4 } });
+    const posted = throughRelay([items.slice(0, 120), items.slice(120)]);
+    const message = { ...posted[0]!, chunks: posted.flatMap((p) => (p.type === 'events' ? (p.chunks ?? []) : [])) } as PanelMessage;
+    const whole = new CaptureModel().ingest(message).frames;
+    expect(whole).toHaveLength(301);
+    const m = new CaptureModel();
+    const job = m.start(message);
+    const stepped: typeof whole = [];
+    let steps = 0;
+    for (;;) {
+      const before = stepped.length;
+      const done = job.step(16, stepped);
+      steps += 1;
+      expect(stepped.length - before).toBeLessThanOrEqual(16);
+      if (done) break;
+    }
+    expect(steps).toBeGreaterThanOrEqual(19);
+    const line = (f: (typeof whole)[number]) => `${f.id} ${f.conn.key} ${f.dir} ${f.t} ${f.summary.kind} ${f.summary.line}`;
+    expect(stepped.map(line)).toEqual(whole.map(line));
+    expect(m.ingest(message).frames).toEqual([]); // the whole message counts as received
+  });
 });

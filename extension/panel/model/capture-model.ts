@@ -22,6 +22,26 @@ export interface IngestResult {
   readonly navigatedTo: string | null;
 }
 
+/**
+ * One message being processed in steps ({@link CaptureModel.start}).
+ */
+export interface IngestJob {
+  /** A new top-level document replaced the previous one (known from the start). */
+  readonly navigatedTo: string | null;
+  /**
+   * Processes at most `budget` more records (frames and connection events), appending frames to
+   * `out`; true when the message is done.
+   */
+  step(budget: number, out: FrameRecord[]): boolean;
+}
+
+/** The records of one relay batch, read in steps. */
+interface ChunkCursor {
+  readonly done: boolean;
+  /** Reads at most `budget` records into `out`; returns how many it read. */
+  run(budget: number, out: FrameRecord[]): number;
+}
+
 /** The subprotocol CLASP servers speak (`WS_SUBPROTOCOL`). */
 const CLASP_SUBPROTOCOL = 'clasp';
 
@@ -43,54 +63,94 @@ export class CaptureModel {
     return this.#nextId++;
   }
 
-  /** Processes one message from the service worker. */
+  /** Processes one message from the service worker at once (see {@link start} for steps). */
   ingest(message: PanelMessage): IngestResult {
-    if (message.type === 'document') {
-      if (message.frameId !== 0 || message.doc === this.#topDoc) return { frames: [], navigatedTo: null };
-      const navigated = this.#topDoc !== null;
-      this.topUrl = message.url;
-      this.#topDoc = message.doc;
-      return { frames: [], navigatedTo: navigated ? message.doc : null };
-    }
-    if (message.type !== 'events') return { frames: [], navigatedTo: null };
-    this.stats.set(message.doc, message.stats);
+    const job = this.start(message);
     const frames: FrameRecord[] = [];
-    for (const chunk of message.chunks ?? []) this.#chunk(message.doc, message.frameId, chunk, frames);
-    let last = this.#lastN.get(message.doc) ?? 0;
+    while (!job.step(Number.POSITIVE_INFINITY, frames));
+    return { frames, navigatedTo: job.navigatedTo };
+  }
+
+  /**
+   * Starts processing one message from the service worker, to be run in steps: a relay batch holds
+   * up to 512 frames, and decoding them all in one task is longer than a panel task may be.
+   * Messages must be run to the end one after the other, in the order they arrived.
+   */
+  start(message: PanelMessage): IngestJob {
+    if (message.type === 'document') {
+      let navigatedTo: string | null = null;
+      if (message.frameId === 0 && message.doc !== this.#topDoc) {
+        if (this.#topDoc !== null) navigatedTo = message.doc;
+        this.topUrl = message.url;
+        this.#topDoc = message.doc;
+      }
+      return { navigatedTo, step: () => true };
+    }
+    if (message.type !== 'events') return { navigatedTo: null, step: () => true };
+    this.stats.set(message.doc, message.stats);
+    const chunks = message.chunks ?? [];
+    let nextChunk = 0;
+    let cursor: ChunkCursor | null = null;
+    return {
+      navigatedTo: null,
+      step: (budget, out) => {
+        let left = budget;
+        while (left > 0) {
+          if (cursor === null) {
+            if (nextChunk === chunks.length) {
+              this.#events(message.doc, message.frameId, message.events, out);
+              return true;
+            }
+            cursor = this.#openChunk(message.doc, message.frameId, chunks[nextChunk++]!, out);
+            continue;
+          }
+          left -= cursor.run(left, out);
+          if (cursor.done) cursor = null;
+        }
+        return false;
+      },
+    };
+  }
+
+  /** Single events (deep mode, and the relay's non-block path): at most a slice of them per message. */
+  #events(doc: string, frameId: number, events: readonly WireEvent[], out: FrameRecord[]): void {
+    let last = this.#lastN.get(doc) ?? 0;
     const fresh: WireEvent[] = [];
-    for (const event of message.events) {
+    for (const event of events) {
       if (!(event.n > last)) continue; // already received before a reconnect
       last = event.n;
       fresh.push(event);
     }
     const payloads = decodePayloads(fresh.map((e) => (e.k === 'frame' && e.text === undefined ? (e.bytes ?? '') : undefined)));
     for (let i = 0; i < fresh.length; i++) {
-      const frame = this.#apply(message.doc, message.frameId, fresh[i]!, payloads[i]);
-      if (frame !== null) frames.push(frame);
+      const frame = this.#apply(doc, frameId, fresh[i]!, payloads[i]);
+      if (frame !== null) out.push(frame);
     }
-    this.#lastN.set(message.doc, last);
-    return { frames, navigatedTo: null };
+    this.#lastN.set(doc, last);
   }
 
-  /** Turns one relay batch into frames (appended to `out`): one base64 decode, views for payloads. */
-  #chunk(doc: string, frameId: number, chunk: WireChunk, out: FrameRecord[]): void {
+  /**
+   * Checks one relay batch and returns a cursor over its records (one base64 decode, views for
+   * payloads), or null when the batch is unreadable (an error frame is appended to `out` instead).
+   */
+  #openChunk(doc: string, frameId: number, chunk: WireChunk, out: FrameRecord[]): ChunkCursor | null {
     let bytes: Uint8Array;
     try {
       bytes = base64ToBytes(String(chunk.block));
     } catch (error) {
       out.push(this.#batchError(doc, frameId, chunk, (error as Error).message));
-      return;
+      return null;
     }
     if (!Number.isSafeInteger(chunk.n0) || !Number.isSafeInteger(chunk.skip) || chunk.n0 < 1 || chunk.skip < 0) {
       out.push(this.#batchError(doc, frameId, chunk, 'bad arrival numbers'));
-      return;
+      return null;
     }
     const events = Array.isArray(chunk.events) ? chunk.events : [];
     const cids = Array.isArray(chunk.cids) ? chunk.cids.map(String) : [];
     const checked = checkBlock(bytes.buffer, cids.length, events.length, MAX_FRAME_BYTES, true);
     if (!checked.ok) {
       out.push(this.#batchError(doc, frameId, chunk, checked.reason));
-      return;
+      return null;
     }
     const view = checked.view;
     const last = Math.max(this.#lastN.get(doc) ?? 0, chunk.n0 + chunk.skip - 1); // numbers up to here are not shown
@@ -102,26 +162,40 @@ export class CaptureModel {
       object += 1;
     }
     const payloads = decodePayloads(shown.map((e) => (e.k === 'frame' && e.text === undefined ? (e.bytes ?? '') : undefined)));
+    // The whole batch counts as received now: messages run to the end in order (see start()).
+    this.#lastN.set(doc, Math.max(last, chunk.n0 + view.count - 1));
+    const conns: (ConnectionRecord | undefined)[] = [];
+    let i = 0;
     let offset = view.payloadStart;
     let next = 0;
-    for (let i = 0; i < view.count; i++) {
-      const kind = view.kind(i);
-      const visible = chunk.n0 + i > last;
-      if (kind === RECORD_KIND.BYTES) {
-        const len = view.len(i);
-        if (visible) {
-          const conn = this.connection(doc, cids[view.cid(i)]!, frameId);
-          const event = { dir: view.dir(i) === 0 ? 'in' : 'out', t: view.t(i), size: view.size(i) } as const;
-          out.push(this.#binary(conn, event, new Uint8Array(bytes.buffer, offset, len)));
+    return {
+      get done() {
+        return i >= view.count;
+      },
+      run: (budget, into) => {
+        const start = i;
+        const end = Math.min(view.count, i + budget);
+        for (; i < end; i++) {
+          const kind = view.kind(i);
+          const visible = chunk.n0 + i > last;
+          if (kind === RECORD_KIND.BYTES) {
+            const len = view.len(i);
+            if (visible) {
+              const c = view.cid(i);
+              const conn = (conns[c] ??= this.connection(doc, cids[c]!, frameId));
+              const head = { dir: view.dir(i) === 0 ? 'in' : 'out', t: view.t(i), size: view.size(i) } as const;
+              into.push(this.#binary(conn, head, new Uint8Array(bytes.buffer, offset, len)));
+            }
+            offset += len;
+          } else if (kind === RECORD_KIND.OBJECT && visible) {
+            const frame = this.#apply(doc, frameId, shown[next]!, payloads[next]);
+            next += 1;
+            if (frame !== null) into.push(frame);
+          }
         }
-        offset += len;
-      } else if (kind === RECORD_KIND.OBJECT && visible) {
-        const frame = this.#apply(doc, frameId, shown[next]!, payloads[next]);
-        next += 1;
-        if (frame !== null) out.push(frame);
-      }
-    }
-    this.#lastN.set(doc, Math.max(last, chunk.n0 + view.count - 1));
+        return end - start;
+      },
+    };
   }
 
   /** Forgets connections of every document but `keepDoc` (after a navigation without preserve log). */
