@@ -5,6 +5,7 @@ import { bytesToBase64 } from '../../shared/validate.js';
 import { RelayCore } from '../../content/relay-core.js';
 import { pageDetail, type DetailItem } from '../../shared/detail-fixtures.js';
 import { CaptureModel } from './capture-model.js';
+import { frameLine } from './summarize.js';
 
 /** Runs page batches through a real RelayCore and returns what it posts, as the worker forwards it. */
 function throughRelay(batches: DetailItem[][], caps = {}): PanelMessage[] {
@@ -33,7 +34,8 @@ describe('CaptureModel', () => {
       ]),
     );
     expect(frames).toHaveLength(1);
-    expect(frames[0]!.summary).toMatchObject({ kind: 'clasp', type: 'SET', address: '/a/b', qos: 'Confirm', line: '/a/b = 0.5 rev 3' });
+    expect(frames[0]!.summary).toMatchObject({ kind: 'clasp', type: 'SET', address: '/a/b', qos: 'Confirm' });
+    expect(frameLine(frames[0]!)).toBe('/a/b = 0.5 rev 3');
     expect(m.connections.get('d1/w1')).toMatchObject({ state: 'open', clasp: true, url: 'ws://x/' });
     expect(m.stats.get('d1')).toEqual(stats);
   });
@@ -111,7 +113,7 @@ describe('CaptureModel', () => {
     const [message] = throughRelay(batches);
     const m = new CaptureModel();
     const { frames } = m.ingest(message!);
-    expect(frames.map((f) => `${f.conn.key} ${f.dir} ${f.summary.kind} ${f.summary.line}`)).toEqual([
+    expect(frames.map((f) => `${f.conn.key} ${f.dir} ${f.summary.kind} ${frameLine(f)}`)).toEqual([
       'd1/w1 out clasp /a/b = 0.5 rev 3',
       'd1/w1 in text hello',
       'd1/w1 in clasp /a/b = 0.5 rev 3',
@@ -125,7 +127,7 @@ describe('CaptureModel', () => {
   test('relay batches: evicted records (skip) and refused objects are not listed', () => {
     const [message] = throughRelay([[{ bytes: [1] }, { bytes: [2] }, { object: { k: 'bogus' } }, { bytes: [3] }]], { maxEvents: 3 });
     const { frames } = new CaptureModel().ingest(message!);
-    expect(frames.map((f) => f.summary.line)).toEqual(['02', '03']);
+    expect(frames.map((f) => frameLine(f))).toEqual(['02', '03']);
   });
 
   test('an unreadable relay batch becomes one error frame, never an exception', () => {
@@ -159,7 +161,7 @@ describe('CaptureModel', () => {
       if (done) break;
     }
     expect(steps).toBeGreaterThanOrEqual(19);
-    const line = (f: (typeof whole)[number]) => `${f.id} ${f.conn.key} ${f.dir} ${f.t} ${f.summary.kind} ${f.summary.line}`;
+    const line = (f: (typeof whole)[number]) => `${f.id} ${f.conn.key} ${f.dir} ${f.t} ${f.summary.kind} ${frameLine(f)}`;
     expect(stepped.map(line)).toEqual(whole.map(line));
     expect(m.ingest(message).frames).toEqual([]); // the whole message counts as received
   });

@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 import { compileAddressGlob } from '../../../src/recorder/glob.js';
+import { frameLine } from './summarize.js';
 import type { FrameRecord } from './types.js';
 
 /** What the user chose in the toolbar. Empty strings and `null` mean "any". */
@@ -70,5 +71,5 @@ export function compileFilter(spec: FilterSpec): CompiledFilter {
 /** Everything free-text search looks at, on one line. */
 function searchText(frame: FrameRecord): string {
   const { summary, conn } = frame;
-  return `${summary.type ?? ''} ${summary.address ?? ''} ${summary.line} ${conn.name ?? ''} ${conn.url} ${frame.text ?? ''}`;
+  return `${summary.type ?? ''} ${summary.address ?? ''} ${frameLine(frame)} ${conn.name ?? ''} ${conn.url} ${frame.text ?? ''}`;
 }

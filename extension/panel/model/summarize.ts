@@ -7,12 +7,38 @@
  */
 import { ClaspDecodeError, decodeMessage, type DecodedMessage } from '../../../src/protocol/index.js';
 import { formatValue, toHex } from './format.js';
-import type { FrameSummary } from './types.js';
+import type { FrameRecord, FrameSummary } from './types.js';
 
 /** First byte of every CLASP frame (`MAGIC_BYTE`). */
 export const MAGIC_BYTE = 0x53;
 
 const QOS_NAMES = ['Fire', 'Confirm', 'Commit'] as const;
+
+/** Most distinct CLASP summaries shared (type, QoS and address); beyond, each frame gets its own. */
+export const MAX_SHARED_SUMMARIES = 4096;
+
+/**
+ * CLASP summaries by type and QoS, then address. Why shared: the panel keeps up to 250 000 frames,
+ * and a stream repeats a few addresses; one summary object (and one address string) per distinct
+ * (type, QoS, address) instead of per frame leaves the garbage collector a fraction of the objects
+ * to trace and move (its pauses were the panel's longest tasks under a 100 000-frame burst).
+ */
+const shared = new Map<string, Map<string, FrameSummary>>();
+let sharedCount = 0;
+
+function claspSummary(type: string, qos: string, address: string | undefined): FrameSummary {
+  const head = `${type} ${qos}`;
+  let byAddress = shared.get(head);
+  const found = byAddress?.get(address ?? '');
+  if (found !== undefined && found.address === address) return found;
+  const summary: FrameSummary = address === undefined ? { kind: 'clasp', type, qos } : { kind: 'clasp', type, qos, address };
+  if (sharedCount < MAX_SHARED_SUMMARIES) {
+    if (byAddress === undefined) shared.set(head, (byAddress = new Map()));
+    byAddress.set(address ?? '', summary);
+    sharedCount += 1;
+  }
+  return summary;
+}
 
 /** Fields not repeated in the generic one-line rendering. */
 const SKIPPED = new Set(['type', 'address', 'pattern']);
@@ -40,11 +66,24 @@ export function decodeBinary(bytes: Uint8Array, clasp: boolean): { summary: Fram
     const fields = message as unknown as Record<string, unknown>;
     const address = typeof fields['address'] === 'string' ? fields['address'] : typeof fields['pattern'] === 'string' ? fields['pattern'] : undefined;
     const qos = QOS_NAMES[flags.qos] ?? String(flags.qos);
-    const summary = { kind: 'clasp', type: message.type, qos, line: messageLine(fields) } as const;
-    return { summary: address === undefined ? summary : { ...summary, address }, message };
+    return { summary: claspSummary(message.type, qos, address), message };
   } catch (error) {
     const text = error instanceof ClaspDecodeError ? `${error.code} at byte ${error.offset}: ${error.message}` : `decoder failure: ${String(error)}`;
     return { summary: { kind: 'error', line: text, error: text } };
+  }
+}
+
+/**
+ * The one-line summary of a frame. A decoded CLASP frame's line is made from its bytes when asked
+ * (only the rows in view and the text filter ask), not kept per frame.
+ */
+export function frameLine(frame: Pick<FrameRecord, 'summary' | 'bytes'>): string {
+  if (frame.summary.line !== undefined) return frame.summary.line;
+  if (frame.bytes === undefined) return '';
+  try {
+    return messageLine(decodeMessage(frame.bytes).message as unknown as Record<string, unknown>);
+  } catch (error) {
+    return `decoder failure: ${String(error)}`; // decoded once already: only a changed buffer gets here
   }
 }
 

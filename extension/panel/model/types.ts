@@ -30,7 +30,10 @@ export interface ConnectionRecord {
 /** How a frame was understood. */
 export type FrameKind = 'clasp' | 'text' | 'binary' | 'error';
 
-/** The one-line view of a frame, computed once when it arrives. */
+/**
+ * How a frame is listed, computed once when it arrives. Decoded CLASP frames share one summary per
+ * (type, QoS, address) and have no `line`: use `frameLine()`.
+ */
 export interface FrameSummary {
   readonly kind: FrameKind;
   /** CLASP message type name (`SET`) when decoded. */
@@ -39,8 +42,8 @@ export interface FrameSummary {
   readonly address?: string;
   /** `Fire` / `Confirm` / `Commit`. */
   readonly qos?: string;
-  /** One-line summary text. */
-  readonly line: string;
+  /** One-line summary text (text, binary and error frames; see `frameLine()` for all). */
+  readonly line?: string;
   /** Decode error text (kind `error`). */
   readonly error?: string;
 }

@@ -6,6 +6,7 @@
 import { formatBytes, formatClock, formatDelta } from '../model/format.js';
 import { typeKey } from '../model/filter.js';
 import type { FrameList } from '../model/frame-list.js';
+import { frameLine } from '../model/summarize.js';
 import { COLUMNS, fitColumn, rowLine } from './row-text.js';
 import { VirtualList } from './virtual-list.js';
 
@@ -99,7 +100,7 @@ export class FrameTable {
       address,
       frame.summary.qos ?? '',
       formatBytes(frame.size),
-      frame.summary.line,
+      frameLine(frame),
     ]);
     const className = `row dir-${frame.dir} ${typeClass(key)}${frame.id === this.#selectedId ? ' selected' : ''}`;
     // Under a stream every row is redrawn on each render: only the DOM writes that change something
