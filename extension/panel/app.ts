@@ -28,7 +28,7 @@ import { Toolbar } from './view/toolbar.js';
 export const SLICE_EVENTS = 100;
 
 /** Records decoded between two looks at the clock. */
-export const STEP_RECORDS = 64;
+export const STEP_RECORDS = 32;
 
 /**
  * Work per task before the panel yields to rendering and input, in milliseconds. Small, because a

@@ -32,7 +32,7 @@ const OVERSCAN = 4;
 const DATA_RENDER_INTERVAL_MS = 200;
 
 /** Rows drawn per animation frame into the hidden page while following a stream. */
-export const STAGE_ROWS = 6;
+export const STAGE_ROWS = 4;
 
 /** Where a page out of view is put (above the scrolled content, which is never shown). */
 const OUT_OF_VIEW = 'translateY(-1000000px)';
