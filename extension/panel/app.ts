@@ -128,7 +128,7 @@ export class PanelApp {
   receive(message: PanelMessage): void {
     const chunks = message.type === 'events' ? (message.chunks ?? []) : [];
     if (message.type === 'events' && (message.events.length > SLICE_EVENTS || chunks.length > 1)) {
-      // One relay batch (≤ HOOK_BATCH_EVENTS frames) or SLICE_EVENTS single events per slice.
+      // One inbox message per relay batch (≤ HOOK_BATCH_EVENTS frames) or per SLICE_EVENTS single events.
       for (const chunk of chunks) this.#inbox.push({ ...message, events: [], chunks: [chunk] });
       for (let i = 0; i < message.events.length; i += SLICE_EVENTS) this.#inbox.push({ ...message, chunks: [], events: message.events.slice(i, i + SLICE_EVENTS) });
     } else this.#inbox.push(message);
