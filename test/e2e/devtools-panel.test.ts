@@ -192,6 +192,9 @@ test('keyboard: Home, ArrowDown and End move the selection in the list', async (
   await devtools.keyboard.press('End');
   await panel.waitForFunction((want) => document.querySelector('.frame-rows .vlist-page.shown .row.selected')?.textContent === want, { polling: 100 }, rows[3]!);
   expect(await panel.$eval('.detail-title', (t) => t.textContent)).toMatch(/^SET · 27 B · e2e-transport/);
+  await panel.hover('.frame-rows .vlist-page.shown .row.selected');
+  // the tooltip holds what columns may cut: ISO time, connection URL, whole address
+  expect(await panel.$eval('.frame-rows .vlist-page.shown .row.selected', (r) => (r as HTMLElement).title)).toMatch(/^\d{4}-\d\d-\d\dT[\d:.]+Z {2}ws:\/\/127\.0\.0\.1:\d+\/\S*\n\/e2e\/live\/b$/);
   await setInput('.toolbar .address', '');
 });
 

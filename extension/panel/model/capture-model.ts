@@ -29,8 +29,9 @@ export interface IngestJob {
   /** A new top-level document replaced the previous one (known from the start). */
   readonly navigatedTo: string | null;
   /**
-   * Processes at most `budget` more records (frames and connection events), appending frames to
-   * `out`; true when the message is done.
+   * Processes at most `budget` more records of the message's relay batches (frames and connection
+   * events), appending frames to `out`; its single events (the panel queues at most 100 per
+   * message) are processed together in the last step. True when the message is done.
    */
   step(budget: number, out: FrameRecord[]): boolean;
 }

@@ -24,8 +24,8 @@ export class FrameTable {
   readonly #frames: FrameList;
   #selectedId: number | null = null;
   #layoutVersion = -1;
-  /** What each pooled row shows: its line, class name and tooltip. */
-  readonly #rowTexts = new WeakMap<HTMLElement, readonly [string, string, string]>();
+  /** What each pooled row shows: its line and class name. */
+  readonly #rowTexts = new WeakMap<HTMLElement, readonly [string, string]>();
   /** Called with the newly selected frame id. */
   onSelect: (id: number | null) => void = () => undefined;
 
@@ -49,6 +49,15 @@ export class FrameTable {
       const row = (e.target as HTMLElement).closest<HTMLElement>('.row');
       const id = Number(row?.dataset['id']);
       if (Number.isSafeInteger(id)) this.select(id);
+    });
+    // The tooltip carries what a column may cut (date, connection URL, whole address); it is made
+    // when the pointer reaches a row, not on every redraw of a stream.
+    this.list.element.addEventListener('mouseover', (e) => {
+      const row = (e.target as HTMLElement).closest<HTMLElement>('.row');
+      const frame = row === null ? undefined : this.#frames.get(Number(row.dataset['id']));
+      if (row === null || frame === undefined) return;
+      const address = frame.summary.address ?? '';
+      row.title = `${new Date(frame.t).toISOString()}  ${frame.conn.url}${address === '' ? '' : `\n${address}`}`;
     });
     this.element.append(header, this.list.element);
   }
@@ -90,14 +99,13 @@ export class FrameTable {
     if (frame === undefined) return;
     const prev = index > 0 ? this.#frames.visibleAt(index - 1) : undefined;
     const key = typeKey(frame);
-    const address = frame.summary.address ?? '';
     const line = rowLine([
       formatClock(frame.t),
       prev === undefined ? '' : formatDelta(frame.t - prev.t),
       frame.dir === 'in' ? '↓' : '↑',
       frame.conn.name ?? frame.conn.label,
       frame.summary.kind === 'error' ? 'ERROR' : key,
-      address,
+      frame.summary.address ?? '',
       frame.summary.qos ?? '',
       formatBytes(frame.size),
       frameLine(frame),
@@ -111,11 +119,8 @@ export class FrameTable {
       row.className = className;
       row.setAttribute('aria-selected', String(frame.id === this.#selectedId));
     }
-    // The tooltip carries what a column may cut: the date, the connection URL, the whole address.
-    const title = `${new Date(frame.t).toISOString()}  ${frame.conn.url}${address === '' ? '' : `\n${address}`}`;
-    if (last?.[2] !== title) row.title = title;
     row.dataset['id'] = String(frame.id);
-    this.#rowTexts.set(row, [line, className, title]);
+    this.#rowTexts.set(row, [line, className]);
   }
 
   #onKey(event: KeyboardEvent): void {
