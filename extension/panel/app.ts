@@ -126,10 +126,10 @@ export class PanelApp {
 
   /** Queues one message from the service worker; it is processed in time slices. */
   receive(message: PanelMessage): void {
-    const chunks = message.type === 'events' ? (message.chunks ?? []) : [];
-    if (message.type === 'events' && (message.events.length > SLICE_EVENTS || chunks.length > 1)) {
-      // One inbox message per relay batch (≤ HOOK_BATCH_EVENTS frames) or per SLICE_EVENTS single events.
-      for (const chunk of chunks) this.#inbox.push({ ...message, events: [], chunks: [chunk] });
+    if (message.type === 'events' && message.events.length > SLICE_EVENTS) {
+      // Relay batches are stepped through record by record; single events are decoded together in
+      // one step, so they are queued SLICE_EVENTS at a time (after the batches, as start() runs them).
+      this.#inbox.push({ ...message, events: [] });
       for (let i = 0; i < message.events.length; i += SLICE_EVENTS) this.#inbox.push({ ...message, chunks: [], events: message.events.slice(i, i + SLICE_EVENTS) });
     } else this.#inbox.push(message);
     if (!this.#draining) {

@@ -185,13 +185,13 @@ export class VirtualList {
   invalidateAll(urgent = true): void {
     this.#front.shown.fill(-1);
     this.#back?.shown.fill(-1);
-    this.#cancelStage();
+    this.#stage = null;
     this.invalidate(urgent);
   }
 
   /** Renders synchronously; only rows that now show another index (or were invalidated) are redrawn. */
   renderNow(): void {
-    this.#cancelStage();
+    this.#stage = null;
     this.#lastRender = performance.now();
     this.#setHeight();
     if (this.#stick) this.#scrollToBottom();
@@ -283,7 +283,7 @@ export class VirtualList {
     const stage = this.#stage;
     if (stage === null) return;
     if (!this.#stick) {
-      this.#cancelStage();
+      this.#stage = null;
       return;
     }
     const to = Math.min(stage.count, stage.done + STAGE_ROWS);
@@ -304,10 +304,6 @@ export class VirtualList {
     this.#front.count = stage.count;
     this.#front.show(stage.first, this.#rowHeight);
     old.hide();
-  }
-
-  #cancelStage(): void {
-    this.#stage = null;
   }
 
   #onScroll(): void {
