@@ -117,7 +117,8 @@ export class RelayCore {
     const events: { n: number; event: PageEvent }[] = [];
     let weight = view.buffer.byteLength + EVENT_OVERHEAD * view.count;
     let next = 0;
-    for (let i = 0; i < view.count; i++) {
+    // Most batches are frames only: their records need no second pass.
+    for (let i = 0; next < parsed.events.length && i < view.count; i++) {
       if (view.kind(i) !== RECORD_KIND.OBJECT) continue;
       const event = parsed.events[next++];
       if (event === null || event === undefined) {
