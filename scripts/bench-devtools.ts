@@ -3,22 +3,27 @@
  *
  * 1. Throughput: a page sends N CLASP SET frames (44 B) over a WebSocket to a local echo server, with
  *    bufferedAmount backpressure, and waits for all N echoes (2N captured frames), reading each
- *    echo's payload as any client does (its length; the total is checked). Timed in four
- *    Chromium instances, interleaved, median of R rounds each:
+ *    echo's payload as any client does (its length; the total is checked). Four Chromium instances:
  *    - baseline: no extension, DevTools closed;
  *    - extension installed, DevTools closed (the everyday case: hook + relay backlog only);
  *    - no extension, DevTools open: what Chrome's own DevTools costs (it records every WebSocket
  *      frame for its Network panel whatever panel is shown), so the next line can be read;
- *    - extension with the CLASP panel open and streaming (worst case).
- * 2. Panel under load (the panel run): every one of the 2N frames must reach the panel
- *    (`frames_lost` = 2N − frames in the panel, over all rounds); longest task in the panel by
- *    PerformanceObserver 'longtask' (wall clock: includes time the OS gave the core to others); then
- *    one extra, untimed round under a Chrome trace for the panel's longest task in thread CPU time
- *    (see bench-devtools-trace.ts); the panel's JS heap after a forced GC (CDP), with its caps.
+ *    - extension with the CLASP panel open and streaming (worst case; every frame must reach it).
+ *    R rounds, each running the four once after a 1 s pause each, in the orders of a Williams square
+ *    (every setup in every position, after every other one equally often); each setup's median time. Run-to-run spread on this
+ *    2-core machine is ±10 %, so many short rounds (default 12 × 25 000 echoes) estimate the ratio
+ *    better than a few long ones; the same design with a second baseline browser gives 0.98–1.00.
+ * 2. Panel under load: P more rounds of 50 000 echoes (100 000 frames each) with the panel open.
+ *    Every frame of every panel round must reach the panel (`frames_lost` = frames sent − frames in
+ *    the panel, phases 1 and 2); longest task in the panel over both phases by PerformanceObserver
+ *    'longtask' (wall clock: includes time the OS gave the core to others); then one extra, untimed
+ *    100 000-frame round under a Chrome trace for the panel's longest task in thread CPU time (see
+ *    bench-devtools-trace.ts); the panel's JS heap after a forced GC (CDP), with its caps.
  *
  * Last line: `BENCH devtools throughput_ratio=<closed/baseline> throughput_ratio_panel=<open/baseline>
  * throughput_ratio_panel_vs_devtools=<open/devtools-open-no-ext> frames_lost=<n> max_long_task_ms=<wall ms>
- * max_task_cpu_ms=<cpu ms> panel_heap_mb=<MB> frames=<2N> rounds=<R>` (R = BENCH_ROUNDS, default 5).
+ * max_task_cpu_ms=<cpu ms> panel_heap_mb=<MB> frames=<2N> rounds=<R> panel_rounds=<P>`.
+ * BENCH_ROUNDS (R, default 12), BENCH_FRAMES (N, default 25 000), BENCH_PANEL_ROUNDS (P, default 3).
  * The extension is built first if dist-ext/ is missing or stale.
  */
 import { createServer } from 'node:http';
@@ -31,8 +36,26 @@ import { MAX_PANEL_FRAMES } from '../extension/shared/limits.js';
 import { traceExtensionTasks } from './bench-devtools-trace.js';
 import { EXTENSION_DIR, ensureExtensionBuilt, launchWithExtension, openClaspPanel, type ExtensionBrowser } from '../test/support/devtools-panel.js';
 
-const N = Number(process.env['BENCH_FRAMES'] ?? 50_000);
-const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 5);
+const N = Number(process.env['BENCH_FRAMES'] ?? 25_000);
+const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 12);
+const PANEL_ROUNDS = Number(process.env['BENCH_PANEL_ROUNDS'] ?? 3);
+/** Echoes per panel round: 100 000 frames in the panel. */
+const PANEL_N = 50_000;
+/**
+ * Run orders of the four setups, one per round in turn: a Williams square, in which every setup
+ * runs once in each position and follows every other setup exactly once, so no setup always pays
+ * for the work its predecessor leaves behind (sockets closing, GC, a DevTools front end catching up).
+ */
+const WILLIAMS_ORDER = [
+  [0, 1, 3, 2],
+  [1, 2, 0, 3],
+  [2, 3, 1, 0],
+  [3, 0, 2, 1],
+] as const;
+/** Quiet time before each timed run, for the same reason. */
+const SETTLE_MS = 1000;
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const FRAME = encode({ type: 'SET', address: '/bench/level', value: 0.5, revision: 1n });
 
 const PAGE = `<!doctype html><meta charset="utf-8"><title>bench</title><script>
@@ -76,9 +99,9 @@ async function startServers(): Promise<{ pageUrl: string; wsUrl: string; close()
   };
 }
 
-async function timeRun(page: Page, pageUrl: string, wsUrl: string): Promise<number> {
+async function timeRun(page: Page, pageUrl: string, wsUrl: string, n = N): Promise<number> {
   await page.goto(pageUrl);
-  return page.evaluate((url, n) => (window as unknown as { run(u: string, n: number): Promise<number> }).run(url, n), wsUrl, N);
+  return page.evaluate((url, count) => (window as unknown as { run(u: string, n: number): Promise<number> }).run(url, count), wsUrl, n);
 }
 
 function median(xs: number[]): number {
@@ -92,10 +115,10 @@ async function panelFrames(panel: Frame): Promise<number> {
   return Number(/^([\d,]+) frames/.exec(text)?.[1]?.replace(/,/g, '') ?? 0);
 }
 
-/** Waits until the panel shows 2N frames (at most 60 s) and returns how many it shows. */
-async function waitForPanel(panel: Frame): Promise<number> {
+/** Waits until the panel shows `expected` frames (at most 60 s) and returns how many it shows. */
+async function waitForPanel(panel: Frame, expected: number): Promise<number> {
   let seen = 0;
-  for (let i = 0; i < 600 && seen < 2 * N; i++) {
+  for (let i = 0; i < 600 && seen < expected; i++) {
     await new Promise((r) => setTimeout(r, 100));
     seen = await panelFrames(panel);
   }
@@ -137,50 +160,71 @@ async function main(): Promise<void> {
         for (const e of list.getEntries()) w.maxLongTask = Math.max(w.maxLongTask, e.duration);
       }).observe({ type: 'longtask', buffered: true });
     });
-    await timeRun(pBase, servers.pageUrl, servers.wsUrl); // warm-up (JIT, sockets)
-    await timeRun(pClosed, servers.pageUrl, servers.wsUrl);
-    await timeRun(pDevtools, servers.pageUrl, servers.wsUrl);
-    const times = { base: [] as number[], closed: [] as number[], devtools: [] as number[], panel: [] as number[] };
+    for (const page of [pBase, pClosed, pDevtools]) await timeRun(page, servers.pageUrl, servers.wsUrl); // warm-up (JIT, sockets)
+    const setups = [
+      { name: 'baseline', page: pBase, times: [] as number[] },
+      { name: 'extension', page: pClosed, times: [] as number[] },
+      { name: 'DevTools open', page: pDevtools, times: [] as number[] },
+      { name: 'with panel', page: pPanel, times: [] as number[] },
+    ];
     let lost = 0;
+    let sent = 0;
     for (let round = 0; round < ROUNDS; round++) {
-      times.base.push(await timeRun(pBase, servers.pageUrl, servers.wsUrl));
-      times.closed.push(await timeRun(pClosed, servers.pageUrl, servers.wsUrl));
-      times.devtools.push(await timeRun(pDevtools, servers.pageUrl, servers.wsUrl));
-      times.panel.push(await timeRun(pPanel, servers.pageUrl, servers.wsUrl)); // the reload clears the panel (no preserve log)
-      const seen = await waitForPanel(panel);
-      lost += 2 * N - seen;
-      console.log(`round ${round + 1}: baseline ${times.base.at(-1)!.toFixed(0)} ms, extension ${times.closed.at(-1)!.toFixed(0)} ms, DevTools open ${times.devtools.at(-1)!.toFixed(0)} ms, with panel ${times.panel.at(-1)!.toFixed(0)} ms; panel shows ${seen}/${2 * N} frames`);
+      const line: string[] = [];
+      for (const index of WILLIAMS_ORDER[round % WILLIAMS_ORDER.length]!) {
+        const setup = setups[index]!;
+        await sleep(SETTLE_MS);
+        setup.times.push(await timeRun(setup.page, servers.pageUrl, servers.wsUrl)); // a reload also clears the panel (no preserve log)
+        line.push(`${setup.name} ${setup.times.at(-1)!.toFixed(0)} ms`);
+        if (setup.page === pPanel) {
+          const seen = await waitForPanel(panel, 2 * N);
+          lost += 2 * N - seen;
+          sent += 2 * N;
+          line.push(`panel shows ${seen}/${2 * N} frames`);
+        }
+      }
+      console.log(`round ${round + 1}: ${line.join(', ')}`);
+    }
+    for (let round = 0; round < PANEL_ROUNDS; round++) {
+      const ms = await timeRun(pPanel, servers.pageUrl, servers.wsUrl, PANEL_N);
+      const seen = await waitForPanel(panel, 2 * PANEL_N);
+      lost += 2 * PANEL_N - seen;
+      sent += 2 * PANEL_N;
+      console.log(`panel round ${round + 1}: ${2 * PANEL_N} frames in ${ms.toFixed(0)} ms, panel shows ${seen}`);
     }
     const maxLongTask = await panel.evaluate(() => (window as unknown as { maxLongTask: number }).maxLongTask);
     // Untimed round under a trace: the panel's longest task in CPU time, not counting preemption.
     let tracedSeen = 0;
     const traced = await traceExtensionTasks(panelExt.browser, async () => {
-      await timeRun(pPanel, servers.pageUrl, servers.wsUrl);
-      tracedSeen = await waitForPanel(panel);
+      await timeRun(pPanel, servers.pageUrl, servers.wsUrl, PANEL_N);
+      tracedSeen = await waitForPanel(panel, 2 * PANEL_N);
     });
-    lost += 2 * N - tracedSeen;
+    lost += 2 * PANEL_N - tracedSeen;
+    sent += 2 * PANEL_N;
     const heapMb = await panelHeapMb(panel);
     // Every frame must also arrive intact: the bench sends only SETs, so any other type in the
     // panel's type filter (`error`, `binary`) means bytes were lost or corrupted on the way.
     const types = await panel.$$eval('.type-list input[data-type]', (inputs) => inputs.map((i) => (i as HTMLInputElement).dataset['type'] ?? ''));
     if (types.join() !== 'SET') throw new Error(`the panel decoded other types than SET: ${types.join(', ')}`);
     const rate = (ms: number): number => (2 * N) / (ms / 1000);
-    const base = median(times.base);
-    const closed = median(times.closed);
-    const open = median(times.panel);
-    const devtools = median(times.devtools);
-    console.log(`\n| setup | median time for ${N} frames echoed | frames/s (both directions) | ratio |`);
-    console.log('|---|---|---|---|');
-    console.log(`| no extension | ${base.toFixed(0)} ms | ${rate(base).toFixed(0)} | 1.00 |`);
-    console.log(`| extension, DevTools closed | ${closed.toFixed(0)} ms | ${rate(closed).toFixed(0)} | ${(base / closed).toFixed(2)} |`);
-    console.log(`| no extension, DevTools open | ${devtools.toFixed(0)} ms | ${rate(devtools).toFixed(0)} | ${(base / devtools).toFixed(2)} |`);
-    console.log(`| extension, CLASP panel open | ${open.toFixed(0)} ms | ${rate(open).toFixed(0)} | ${(base / open).toFixed(2)} (${(devtools / open).toFixed(2)} of DevTools open) |`);
-    console.log(`\npanel: ${2 * N} frames per round, ${ROUNDS + 1} rounds (the last one traced), lost ${lost}, all decoded as ${types.join()}`);
-    console.log(`panel longest task: ${maxLongTask.toFixed(0)} ms wall clock (PerformanceObserver, timed rounds); traced round: ${traced.panel.maxCpuMs.toFixed(1)} ms CPU / ${traced.panel.maxWallMs.toFixed(0)} ms wall, ${traced.panel.over50CpuMs} of ${traced.panel.tasks} tasks over 50 ms CPU`);
+    const [base, closed, devtools, open] = setups.map((setup) => median(setup.times)) as [number, number, number, number];
+    const spread = (xs: number[]): string => {
+      const sorted = [...xs].sort((a, b) => a - b);
+      return `${sorted[Math.floor((sorted.length - 1) / 4)]!.toFixed(0)}–${sorted[Math.ceil((3 * (sorted.length - 1)) / 4)]!.toFixed(0)} ms`;
+    };
+    console.log(`\n| setup | median time for ${N} frames echoed (${ROUNDS} rounds) | quartiles | frames/s (both directions) | ratio |`);
+    console.log('|---|---|---|---|---|');
+    const row = (name: string, ms: number, times: number[], ratio: string): void => console.log(`| ${name} | ${ms.toFixed(0)} ms | ${spread(times)} | ${rate(ms).toFixed(0)} | ${ratio} |`);
+    row('no extension', base, setups[0]!.times, '1.00');
+    row('extension, DevTools closed', closed, setups[1]!.times, (base / closed).toFixed(2));
+    row('no extension, DevTools open', devtools, setups[2]!.times, (base / devtools).toFixed(2));
+    row('extension, CLASP panel open', open, setups[3]!.times, `${(base / open).toFixed(2)} (${(devtools / open).toFixed(2)} of DevTools open)`);
+    console.log(`\npanel: ${sent} frames in ${ROUNDS} rounds of ${2 * N} and ${PANEL_ROUNDS + 1} of ${2 * PANEL_N} (the last one traced), lost ${lost}, all decoded as ${types.join()}`);
+    console.log(`panel longest task: ${maxLongTask.toFixed(0)} ms wall clock (PerformanceObserver, all untraced rounds); traced round: ${traced.panel.maxCpuMs.toFixed(1)} ms CPU / ${traced.panel.maxWallMs.toFixed(0)} ms wall, ${traced.panel.over50CpuMs} of ${traced.panel.tasks} tasks over 50 ms CPU`);
     console.log(`service worker longest task (traced round): ${traced.worker.maxCpuMs.toFixed(1)} ms CPU / ${traced.worker.maxWallMs.toFixed(0)} ms wall`);
     console.log(`panel JS heap after GC: ${heapMb.toFixed(1)} MiB holding ${tracedSeen} frames (cap ${MAX_PANEL_FRAMES}) (extension: ${EXTENSION_DIR.split('/').slice(-1)[0]})`);
     console.log(
-      `BENCH devtools throughput_ratio=${(base / closed).toFixed(3)} throughput_ratio_panel=${(base / open).toFixed(3)} throughput_ratio_panel_vs_devtools=${(devtools / open).toFixed(3)} frames_lost=${lost} max_long_task_ms=${maxLongTask.toFixed(0)} max_task_cpu_ms=${traced.panel.maxCpuMs.toFixed(1)} panel_heap_mb=${heapMb.toFixed(1)} frames=${2 * N} rounds=${ROUNDS}`,
+      `BENCH devtools throughput_ratio=${(base / closed).toFixed(3)} throughput_ratio_panel=${(base / open).toFixed(3)} throughput_ratio_panel_vs_devtools=${(devtools / open).toFixed(3)} frames_lost=${lost} max_long_task_ms=${maxLongTask.toFixed(0)} max_task_cpu_ms=${traced.panel.maxCpuMs.toFixed(1)} panel_heap_mb=${heapMb.toFixed(1)} frames=${2 * N} rounds=${ROUNDS} panel_rounds=${PANEL_ROUNDS}`,
     );
   } finally {
     await baseline.close().catch(() => undefined);
