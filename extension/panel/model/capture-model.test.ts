@@ -165,4 +165,14 @@ describe('CaptureModel', () => {
     expect(stepped.map(line)).toEqual(whole.map(line));
     expect(m.ingest(message).frames).toEqual([]); // the whole message counts as received
   });
+
+  test('frames of one relay block each show exactly their own bytes (slices of the shared block)', () => {
+    const payloads = [[1, 2, 3], [0x53, 9], [], [7, 7, 7, 7, 7]];
+    const items: DetailItem[] = payloads.map((bytes, i) => ({ bytes, dir: i % 2 ? 'in' : 'out', t: 10 + i, cid: 'w1' }));
+    const posted = throughRelay([items]);
+    const frames = new CaptureModel().ingest(posted[0]! as PanelMessage).frames;
+    expect(frames.map((f) => [...(f.bytes ?? [])])).toEqual(payloads);
+    expect(frames.map((f) => f.truncated)).toEqual([false, false, false, false]);
+    expect(frames[3]!.bytes).not.toBe(frames[3]!.bytes); // no view is kept per frame: each read makes one
+  });
 });

@@ -7,13 +7,13 @@
  */
 import { checkBlock, RECORD_KIND } from '../../shared/frame-block.js';
 import { MAX_FRAME_BYTES } from '../../shared/limits.js';
-import { DEEP_SOURCE, type PanelMessage, type RelayStats, type WireChunk, type WireEvent } from '../../shared/messages.js';
+import { DEEP_SOURCE, type Direction, type PanelMessage, type RelayStats, type WireChunk, type WireEvent } from '../../shared/messages.js';
 import { base64ToBytes } from '../../shared/validate.js';
 import { deepConnectionName } from '../strings.js';
 import type { DecodedMessage } from '../../../src/protocol/index.js';
 import { decodePayloads } from './payloads.js';
 import { decodeBinary, hasMagic, summarizeText } from './summarize.js';
-import type { ConnectionRecord, FrameRecord } from './types.js';
+import type { ConnectionRecord, FrameRecord, FrameSummary } from './types.js';
 
 /** What one message changed. */
 export interface IngestResult {
@@ -258,7 +258,7 @@ export class CaptureModel {
   #binary(conn: ConnectionRecord, event: FrameHead, bytes: Uint8Array): FrameRecord {
     if (!conn.clasp && hasMagic(bytes)) conn.clasp = true;
     const { summary, message } = decodeBinary(bytes, conn.clasp);
-    const record: FrameRecord = { id: this.takeId(), conn, dir: event.dir, t: event.t, size: event.size, bytes, truncated: bytes.length < event.size, summary };
+    const record = new BinaryFrame(this.takeId(), conn, event.dir, event.t, event.size, bytes, summary);
     if (message !== undefined) this.onMessage(record, message);
     return record;
   }
@@ -279,4 +279,36 @@ interface FrameHead {
   readonly dir: 'in' | 'out';
   readonly t: number;
   readonly size: number;
+}
+
+/**
+ * A binary frame whose payload is a slice of the buffer it arrived in (a relay batch, a decoded
+ * payload). It keeps the buffer, offset and length instead of a `Uint8Array` view: a view is one
+ * more heap object per kept frame, and with 100 000+ frames every object makes each garbage
+ * collection of the panel longer. `bytes` makes a view when asked (rows, detail, export).
+ */
+class BinaryFrame implements FrameRecord {
+  readonly #buffer: ArrayBufferLike;
+  readonly #offset: number;
+  readonly #length: number;
+  readonly truncated: boolean;
+
+  constructor(
+    readonly id: number,
+    readonly conn: ConnectionRecord,
+    readonly dir: Direction,
+    readonly t: number,
+    readonly size: number,
+    bytes: Uint8Array,
+    readonly summary: FrameSummary,
+  ) {
+    this.#buffer = bytes.buffer;
+    this.#offset = bytes.byteOffset;
+    this.#length = bytes.length;
+    this.truncated = bytes.length < size;
+  }
+
+  get bytes(): Uint8Array {
+    return new Uint8Array(this.#buffer, this.#offset, this.#length);
+  }
 }
