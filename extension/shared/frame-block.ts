@@ -94,7 +94,7 @@ export class BlockView {
     return BLOCK_HEADER_BYTES + this.count * BLOCK_RECORD_BYTES;
   }
 
-  /** Raw fields of record `i` (not validated; see {@link readBlock}). */
+  /** Raw fields of record `i` (not validated here; see {@link checkBlock}). */
   kind(i: number): number { return this.#u8[i * U8_STRIDE + KIND_U8]!; }
   t(i: number): number { return this.#f64[i * F64_STRIDE + T_F64]!; }
   seq(i: number): number { return this.#u32[i * U32_STRIDE + SEQ_U32]!; }
