@@ -184,8 +184,7 @@ export class CaptureModel {
             if (visible) {
               const c = view.cid(i);
               const conn = (conns[c] ??= this.connection(doc, cids[c]!, frameId));
-              const head = { dir: view.dir(i) === 0 ? 'in' : 'out', t: view.t(i), size: view.size(i) } as const;
-              into.push(this.#binary(conn, head, new Uint8Array(bytes.buffer, offset, len)));
+              into.push(this.#binary(conn, view.dir(i) === 0 ? 'in' : 'out', view.t(i), view.size(i), new Uint8Array(bytes.buffer, offset, len)));
             }
             offset += len;
           } else if (kind === RECORD_KIND.OBJECT && visible) {
@@ -252,13 +251,13 @@ export class CaptureModel {
       return { ...base, text: event.text, truncated: event.text.length < event.size, summary: summarizeText(event.text) };
     }
     if (!(payload instanceof Uint8Array)) return this.#error(conn, event, `unreadable payload: ${payload?.message ?? 'missing'}`);
-    return this.#binary(conn, event, payload);
+    return this.#binary(conn, event.dir, event.t, event.size, payload);
   }
 
-  #binary(conn: ConnectionRecord, event: FrameHead, bytes: Uint8Array): FrameRecord {
+  #binary(conn: ConnectionRecord, dir: Direction, t: number, size: number, bytes: Uint8Array): FrameRecord {
     if (!conn.clasp && hasMagic(bytes)) conn.clasp = true;
     const { summary, message } = decodeBinary(bytes, conn.clasp);
-    const record = new BinaryFrame(this.takeId(), conn, event.dir, event.t, event.size, bytes, summary);
+    const record = new BinaryFrame(this.takeId(), conn, dir, t, size, bytes, summary);
     if (message !== undefined) this.onMessage(record, message);
     return record;
   }

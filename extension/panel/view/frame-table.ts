@@ -1,7 +1,8 @@
 /**
  * The frame list: a header and a virtualised body, one row per visible frame, each one line of text
- * (`row-text.ts`) written as text only, its type shown by a coloured stripe. Keyboard: ↑/↓, PageUp/PageDown, Home/End move the selection; the list keeps
- * focus and announces the selected row through `aria-activedescendant`-free `aria-selected` rows.
+ * (`row-text.ts`) written as text only, its type shown by a coloured stripe. Keyboard: ↑/↓,
+ * PageUp/PageDown, Home/End move the selection; the list keeps focus and announces the selected
+ * row through `aria-activedescendant`-free `aria-selected` rows.
  */
 import { formatBytes, formatClock, formatDelta } from '../model/format.js';
 import { typeKey } from '../model/filter.js';
