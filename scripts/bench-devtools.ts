@@ -119,7 +119,7 @@ async function panelFrames(panel: Frame): Promise<number> {
 async function waitForPanel(panel: Frame, expected: number): Promise<number> {
   let seen = 0;
   for (let i = 0; i < 600 && seen < expected; i++) {
-    await new Promise((r) => setTimeout(r, 100));
+    await sleep(100);
     seen = await panelFrames(panel);
   }
   return seen;
@@ -169,6 +169,13 @@ async function main(): Promise<void> {
     ];
     let lost = 0;
     let sent = 0;
+    /** Waits for the panel to show the `expected` frames of a run; counts what it lacks as lost. */
+    const panelShows = async (expected: number): Promise<number> => {
+      const seen = await waitForPanel(panel, expected);
+      lost += expected - seen;
+      sent += expected;
+      return seen;
+    };
     for (let round = 0; round < ROUNDS; round++) {
       const line: string[] = [];
       for (const index of WILLIAMS_ORDER[round % WILLIAMS_ORDER.length]!) {
@@ -177,9 +184,7 @@ async function main(): Promise<void> {
         setup.times.push(await timeRun(setup.page, servers.pageUrl, servers.wsUrl)); // a reload also clears the panel (no preserve log)
         line.push(`${setup.name} ${setup.times.at(-1)!.toFixed(0)} ms`);
         if (setup.page === pPanel) {
-          const seen = await waitForPanel(panel, 2 * N);
-          lost += 2 * N - seen;
-          sent += 2 * N;
+          const seen = await panelShows(2 * N);
           line.push(`panel shows ${seen}/${2 * N} frames`);
         }
       }
@@ -187,9 +192,7 @@ async function main(): Promise<void> {
     }
     for (let round = 0; round < PANEL_ROUNDS; round++) {
       const ms = await timeRun(pPanel, servers.pageUrl, servers.wsUrl, PANEL_N);
-      const seen = await waitForPanel(panel, 2 * PANEL_N);
-      lost += 2 * PANEL_N - seen;
-      sent += 2 * PANEL_N;
+      const seen = await panelShows(2 * PANEL_N);
       console.log(`panel round ${round + 1}: ${2 * PANEL_N} frames in ${ms.toFixed(0)} ms, panel shows ${seen}`);
     }
     const maxLongTask = await panel.evaluate(() => (window as unknown as { maxLongTask: number }).maxLongTask);
@@ -197,10 +200,8 @@ async function main(): Promise<void> {
     let tracedSeen = 0;
     const traced = await traceExtensionTasks(panelExt.browser, async () => {
       await timeRun(pPanel, servers.pageUrl, servers.wsUrl, PANEL_N);
-      tracedSeen = await waitForPanel(panel, 2 * PANEL_N);
+      tracedSeen = await panelShows(2 * PANEL_N);
     });
-    lost += 2 * PANEL_N - tracedSeen;
-    sent += 2 * PANEL_N;
     const heapMb = await panelHeapMb(panel);
     // Every frame must also arrive intact: the bench sends only SETs, so any other type in the
     // panel's type filter (`error`, `binary`) means bytes were lost or corrupted on the way.
