@@ -1,5 +1,5 @@
 /**
- * What's tested: legacy v0 MessagePack payloads (wire-format.md §7) as Rust's rmp-serde writes
+ * What's tested: legacy v0 MessagePack payloads (docs/wire-format.md §7) as Rust's rmp-serde writes
  * them — snake_case keys, string type tag anywhere in the map, Ttl externally tagged, untagged
  * values, trailing bytes ignored — for every message type, plus every v0 error path mapped to
  * ClaspDecodeError (`bad-msgpack`, `bad-field`, `unknown-message`, `unknown-federation-op`, `limit-exceeded`).

@@ -1,6 +1,6 @@
 /**
  * Legacy v0 payloads: a MessagePack map as Rust `rmp_serde::to_vec_named` writes a `Message`
- * (wire-format.md §7): internally tagged by a string `"type"`, snake_case keys, `Ttl` externally
+ * (docs/wire-format.md §7): internally tagged by a string `"type"`, snake_case keys, `Ttl` externally
  * tagged. Parsed with `@msgpack/msgpack`, then checked field by field (serde's required fields
  * and types) into the same message shapes the binary decoder produces. Unknown keys are ignored
  * and trailing bytes after the map are ignored, as in Rust.

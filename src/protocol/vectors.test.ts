@@ -1,5 +1,5 @@
 /**
- * What's tested: every worked vector of wire-format.md §9.3 byte-exact in both directions (with
+ * What's tested: every worked vector of docs/wire-format.md §9.3 byte-exact in both directions (with
  * a hex diff on failure), the legacy v0 examples of §7, named Rust fuzz-corpus seeds, and the
  * error vectors (code and offset) through every decoding entry point.
  */

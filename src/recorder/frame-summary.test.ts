@@ -22,7 +22,7 @@ describe('summarizeFrame', () => {
     expect(summarizeFrame(hex('53 21 0001 0000000000000001 41'))).toEqual({ type: 0x41, address: null });
   });
 
-  test('legacy v0 MessagePack SET (wire-format §7 worked example)', () => {
+  test('legacy v0 MessagePack SET (docs/wire-format.md §7 worked example)', () => {
     const payload = hex(
       '86 a4 74 79 70 65 a3 53 45 54 a7 61 64 64 72 65 73 73 ab 2f 74 65 73 74 2f 76 61 6c 75 65 a5 76 61 6c 75 65 cb 3f e0 00 00 00 00 00 00 a8 72 65 76 69 73 69 6f 6e 01 a4 6c 6f 63 6b c2 a6 75 6e 6c 6f 63 6b c2',
     );

@@ -1,6 +1,6 @@
 /**
  * Configuration of {@link WasmWebSocketTransport}: the settings, their defaults (named after
- * partysocket's and set to the CLASP JS client's values, `wire-format.md` §8), the pure reconnect
+ * partysocket's and set to the CLASP JS client's values, `docs/wire-format.md` §8), the pure reconnect
  * delay function and the close-argument checks.
  *
  * @packageDocumentation

@@ -8,7 +8,7 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-test('KEEPALIVE_PING_FRAME is a CLASP PING (wire-format §4.14)', () => {
+test('KEEPALIVE_PING_FRAME is a CLASP PING (docs/wire-format.md §4.14)', () => {
   expect([...KEEPALIVE_PING_FRAME]).toEqual([0x53, 0x01, 0x00, 0x01, 0x41]);
 });
 

@@ -9,7 +9,7 @@
  */
 import type { KeepalivePolicy } from './config.js';
 
-/** A CLASP PING frame: magic `0x53`, flags `0x01` (Fire, v1), length 1, type `0x41` (`wire-format.md` §4.14). */
+/** A CLASP PING frame: magic `0x53`, flags `0x01` (Fire, v1), length 1, type `0x41` (`docs/wire-format.md` §4.14). */
 export const KEEPALIVE_PING_FRAME: Readonly<Uint8Array> = new Uint8Array([0x53, 0x01, 0x00, 0x01, 0x41]);
 
 /** Drives one open connection's keepalive. */

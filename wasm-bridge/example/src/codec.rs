@@ -29,11 +29,11 @@ const FIRE: u8 = 0x01;
 /// Frame flags: QoS Confirm, version 1.
 const CONFIRM: u8 = 0x41;
 
-/// Value type codes (wire-format §3.2).
+/// Value type codes (docs/wire-format.md §3.2).
 const T_INT: u8 = 0x05;
 const T_F64: u8 = 0x07;
 
-/// Signal codes (wire-format §3.3).
+/// Signal codes (docs/wire-format.md §3.3).
 pub const SIGNAL_EVENT: u8 = 1;
 pub const SIGNAL_STREAM: u8 = 2;
 
@@ -261,7 +261,7 @@ pub fn decode(frame: &[u8]) -> Result<Message, DecodeError> {
 
 #[cfg(test)]
 mod tests {
-    //! What's tested: each encoder against the wire-format reference vectors (V1 layout, V8, V14,
+    //! What's tested: each encoder against the docs/wire-format.md vectors (V1 layout, V8, V14,
     //! V13b), decoding of what the relay sends, and bounded reads on truncated input.
     use super::*;
 
