@@ -3,7 +3,7 @@
  * query frames. Export and import live in `ndjson.ts` / `har.ts` and use only this API.
  */
 import { RecorderError } from './errors.js';
-import { countFrames, listConnections, readBatches, type FrameQuery, type RecordedFrame } from './query.js';
+import { countFrames, listConnections, readBatches, timeSpan, type FrameQuery, type RecordedFrame } from './query.js';
 import { FrameRecorder, type RecorderTuning } from './recorder.js';
 import { DB_NAME, DB_VERSION, openFrameLogDB, type FrameLogDatabase, type SessionRecord, type TotalsRecord } from './schema.js';
 
@@ -23,6 +23,16 @@ export interface SessionOptions {
   url?: string;
   /** Start time (ms since the Unix epoch). Default `Date.now()`. */
   startedAt?: number;
+}
+
+/** Which whole sessions {@link FrameLog.applyRetention} keeps; an absent limit means unlimited. */
+export interface SessionRetention {
+  /** Frame bytes kept over all sessions; the oldest sessions beyond it are deleted. */
+  maxBytes?: number;
+  /** Age limit in ms: sessions that ended (or, never closed, started) longer ago are deleted. */
+  maxAgeMs?: number;
+  /** Sessions never deleted (besides those this log is recording). */
+  keep?: readonly number[];
 }
 
 /** An open frame log. */
@@ -153,6 +163,65 @@ export class FrameLog {
       tx.objectStore('meta').put({ frames: sum.frames - session.frameCount, bytes: sum.bytes - session.byteCount }, 'totals'),
       tx.done,
     ]);
+  }
+
+  /**
+   * Renames a session.
+   * @throws RecorderError `SessionNotFound`; DOMException from IndexedDB.
+   */
+  async renameSession(id: number, name: string): Promise<void> {
+    const tx = this.db.transaction('sessions', 'readwrite');
+    const session = await tx.store.get(id);
+    if (session === undefined) {
+      tx.abort();
+      await tx.done.catch(() => undefined);
+      throw new RecorderError('SessionNotFound', `no session ${id}`);
+    }
+    session.name = name;
+    await Promise.all([tx.store.put(session), tx.done]);
+  }
+
+  /**
+   * Time of the first and last frame that may match `query`, from chunk summaries only (exact
+   * without filters, an outer bound with them); `undefined` when nothing matches.
+   */
+  timeSpan(query: FrameQuery): Promise<{ first: number; last: number } | undefined> {
+    return timeSpan(this.db, query);
+  }
+
+  /**
+   * Deletes whole sessions beyond `policy`: first those older than `maxAgeMs`, then the oldest
+   * until the frame bytes of all sessions are within `maxBytes`. Sessions this log is recording and
+   * those in `keep` are never deleted (so the store may stay above `maxBytes` because of them).
+   * @param now reference time for the age limit. Default `Date.now()`.
+   * @returns the deleted sessions, oldest first.
+   * @throws DOMException from IndexedDB.
+   */
+  async applyRetention(policy: SessionRetention, now: number = Date.now()): Promise<SessionRecord[]> {
+    const kept = new Set(policy.keep);
+    for (const r of this.recorders) if (r.state === 'recording' || r.state === 'closing') kept.add(r.sessionId);
+    const sessions = await this.sessions();
+    let bytes = sessions.reduce((sum, s) => sum + s.byteCount, 0);
+    const doomed: SessionRecord[] = [];
+    for (const s of sessions) {
+      if (kept.has(s.id)) continue;
+      const old = policy.maxAgeMs !== undefined && now - (s.endedAt ?? s.startedAt) > policy.maxAgeMs;
+      if (old || (policy.maxBytes !== undefined && bytes > policy.maxBytes)) {
+        doomed.push(s);
+        bytes -= s.byteCount;
+      }
+    }
+    const deleted: SessionRecord[] = [];
+    for (const s of doomed) {
+      try {
+        await this.deleteSession(s.id);
+        deleted.push(s);
+      } catch (error) {
+        // Deleted meanwhile (another tab): that is what was wanted.
+        if (!(error instanceof RecorderError && error.code === 'SessionNotFound')) throw error;
+      }
+    }
+    return deleted;
   }
 
   /** Closes the database connection; running recorders stop with a `DatabaseClosed` error. */

@@ -1,5 +1,5 @@
 export { FrameLog } from './frame-log.js';
-export type { FrameLogOptions, SessionOptions } from './frame-log.js';
+export type { FrameLogOptions, SessionOptions, SessionRetention } from './frame-log.js';
 export { FrameRecorder } from './recorder.js';
 export type { AppendOptions, RecorderStats, RecorderState, RecorderTuning } from './recorder.js';
 export type { RetentionLimits } from './commit.js';
@@ -17,3 +17,8 @@ export { exportHar, importHar, frameToHarMessage } from './har.js';
 export type { HarWebSocketMessage } from './har.js';
 export { toBlob } from './import-session.js';
 export type { ImportOptions, ImportResult } from './import-session.js';
+export { replaySession, ReplayRun, ReplayProgressEvent } from './replay.js';
+export type { ReplayOptions, ReplayResult, ReplaySink } from './replay.js';
+export { monotonicClock } from './replay-clock.js';
+export type { ReplayClock } from './replay-clock.js';
+export type { LatenessStats } from './lateness.js';

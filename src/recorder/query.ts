@@ -213,3 +213,24 @@ export async function listConnections(db: FrameLogDatabase, sessionId: number): 
   for await (const page of summaryPages(db, sessionId)) for (const s of page) for (const c of s.connections) seen.add(c);
   return [...seen];
 }
+
+/**
+ * Time of the first and last frame that may match `query`, from chunk summaries only (no frame
+ * data is read): exact without filters, an outer bound with them. `undefined` when no chunk matches.
+ */
+export async function timeSpan(db: FrameLogDatabase, query: FrameQuery): Promise<{ first: number; last: number } | undefined> {
+  const c = compile(query);
+  let first = Infinity;
+  let last = -Infinity;
+  for await (const page of summaryPages(db, query.sessionId)) {
+    for (const s of page) {
+      if (!summaryMayMatch(s, c)) continue;
+      first = Math.min(first, q0(s.t0, query.from));
+      last = Math.max(last, q1(s.t1, query.to));
+    }
+  }
+  return first === Infinity ? undefined : { first, last };
+}
+
+const q0 = (t: number, from: number | undefined): number => (from === undefined ? t : Math.max(t, from));
+const q1 = (t: number, to: number | undefined): number => (to === undefined ? t : Math.min(t, to));
