@@ -43,6 +43,12 @@ describe('compileFilter', () => {
     expect(shown({ address: '/mixer/*' })).toEqual([2]);
   });
 
+  test('address glob: k* within a segment, no leading / = any depth, a refused pattern is reported', () => {
+    expect(shown({ address: '/lights/*/c*' })).toEqual([1]);
+    expect(shown({ address: 'fader' })).toEqual([2]);
+    expect(compileFilter({ ...EMPTY_FILTER, address: '/a//b' })).toEqual({ ok: false, error: expect.stringMatching(/empty segment/) });
+  });
+
   test('free text is a case-insensitive substring over type, address, summary, connection and text', () => {
     expect(shown({ text: 'RED' })).toEqual([1]);
     expect(shown({ text: 'mixer' })).toEqual([2]);

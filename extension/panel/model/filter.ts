@@ -15,7 +15,7 @@ export interface FilterSpec {
   readonly hiddenTypes: ReadonlySet<string>;
   /** Connection key; `null` = every connection. */
   readonly connection: string | null;
-  /** Address glob: `*` one segment, `**` any number of segments. */
+  /** Address glob (`compileAddressGlob`: CLASP's pattern rules; without a leading `/`, at any depth). */
   readonly address: string;
   /** Free text (substring) or, with `regex`, a regular expression. */
   readonly text: string;
@@ -37,7 +37,7 @@ export function typeKey(frame: FrameRecord): string {
 
 /**
  * Compiles a filter spec.
- * @returns `{ ok: false, error }` for an invalid regular expression; never throws.
+ * @returns `{ ok: false, error }` for an invalid regular expression or address glob; never throws.
  */
 export function compileFilter(spec: FilterSpec): CompiledFilter {
   let matchText: ((haystack: string) => boolean) | null = null;
@@ -55,7 +55,14 @@ export function compileFilter(spec: FilterSpec): CompiledFilter {
       matchText = (h) => h.toLowerCase().includes(needle);
     }
   }
-  const matchAddress = spec.address.trim() === '' ? null : compileAddressGlob(spec.address.trim());
+  let matchAddress: ((address: string) => boolean) | null = null;
+  if (spec.address.trim() !== '') {
+    try {
+      matchAddress = compileAddressGlob(spec.address.trim());
+    } catch (error) {
+      return { ok: false, error: (error as Error).message };
+    }
+  }
   const isEmpty = spec.direction === 'all' && spec.hiddenTypes.size === 0 && spec.connection === null && matchAddress === null && matchText === null;
   const test = (frame: FrameRecord): boolean => {
     if (spec.direction !== 'all' && frame.dir !== spec.direction) return false;
