@@ -12,7 +12,7 @@ import { HEADER_SIZE, HEADER_SIZE_WITH_TS, MAGIC_BYTE, VAL } from './codes.js';
 import { ClaspDecodeError, prettyByte } from './errors.js';
 import { type Limits, resolveLimits } from './limits.js';
 import { readMessage } from './decode-messages.js';
-import { decodeLegacy, isMsgpackMap } from './legacy.js';
+import { isMsgpackMap, type LegacyDecoder, registeredLegacyDecoder } from './legacy-registry.js';
 import { parseFrameHeader } from './frame.js';
 import { readF32, readF64, readI64, readU16, readU32, readU64, isBytes } from './bytes.js';
 import type { DecodedMessage, DecodedMessageFrame, Value } from './types.js';
@@ -22,6 +22,11 @@ import { utf8Decode } from './utf8.js';
 export interface DecoderOptions {
   /** Bounds; missing fields default to {@link DEFAULT_LIMITS}. */
   limits?: Partial<Limits>;
+  /**
+   * Decoder of legacy v0 MessagePack payloads, e.g. `decodeLegacy` from `clasp-wasm-transport/legacy`.
+   * Default: the one set by `registerLegacy()`, else none (v0 payloads fail with `legacy-not-enabled`).
+   */
+  legacy?: LegacyDecoder;
 }
 
 const EMPTY = new Uint8Array(0);
@@ -35,9 +40,11 @@ export class Decoder {
   /** @internal */ pos = 0;
   /** @internal */ end = 0;
   /** @internal */ readonly limits: Limits;
+  private readonly legacy: LegacyDecoder | undefined;
 
   constructor(options: DecoderOptions = {}) {
     this.limits = resolveLimits(options.limits);
+    this.legacy = options.legacy;
   }
 
   /**
@@ -90,7 +97,14 @@ export class Decoder {
 
   private decodePayloadAt(start: number, end: number): DecodedMessage {
     if (start >= end) throw new ClaspDecodeError('truncated', 'empty payload: needed 1 byte', start);
-    if (isMsgpackMap(this.bytes[start] as number)) return decodeLegacy(this.bytes, start, end, this.limits);
+    if (isMsgpackMap(this.bytes[start] as number)) {
+      const legacy = this.legacy ?? registeredLegacyDecoder();
+      if (legacy === undefined) {
+        throw new ClaspDecodeError('legacy-not-enabled',
+          'legacy v0 MessagePack payload: decode it with the root entry, or call registerLegacy() from clasp-wasm-transport/legacy', start);
+      }
+      return legacy(this.bytes, start, end, this.limits);
+    }
     this.pos = start;
     this.end = end;
     return readMessage(this, 0);

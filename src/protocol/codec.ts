@@ -1,53 +1,16 @@
 /**
- * One-call façades over shared {@link Encoder} / {@link Decoder} instances, named and shaped as
- * in `@clasp-to/core`.
+ * The root entry's façades: encoding as in `encode.ts`, decoding like `decode.ts` but always with
+ * the legacy v0 MessagePack reader, as `clasp-wasm-transport` has done since 0.1.0.
  *
  * @packageDocumentation
  */
-import type { QoS } from './codes.js';
 import { Decoder } from './Decoder.js';
-import { Encoder } from './Encoder.js';
-import type { DecodedMessage, DecodedMessageFrame, FrameOptions, Message } from './types.js';
+import { decodeLegacy } from './legacy.js';
+import type { DecodedMessage, DecodedMessageFrame } from './types.js';
 
-const sharedEncoder = new Encoder();
-const sharedDecoder = new Decoder();
+export { encode, encodeMessage, encodeMessageSharedRef, encodeMessageBinary } from './encode.js';
 
-/**
- * Encodes a message into a complete frame (version 1, no timestamp).
- * @param qos frame QoS; default Rust `default_qos` of the message ({@link defaultQoS}).
- * @returns a new `Uint8Array` of exact length.
- * @throws ClaspEncodeError when a field cannot be written exactly (too long, out of range, wrong type).
- * @example encode({ type: 'SET', address: '/a', value: 0.5, revision: 1n })
- */
-export function encode(message: Message, qos?: QoS): Uint8Array {
-  return sharedEncoder.encodeFrame(message, qos === undefined ? undefined : { qos });
-}
-
-/**
- * Encodes a message into a complete frame with options.
- * @param options.qos default Rust `default_qos`; `options.timestamp` (µs, bigint or safe integer) sets the frame timestamp.
- * @throws ClaspEncodeError
- */
-export function encodeMessage(message: Message, options?: FrameOptions): Uint8Array {
-  return sharedEncoder.encodeFrame(message, options);
-}
-
-/**
- * Like {@link encodeMessage} but returns a view into a shared buffer, valid only until the next
- * `encode*` call of this module. Saves one copy per frame for `WebSocket.send`; never keep it.
- * @throws ClaspEncodeError
- */
-export function encodeMessageSharedRef(message: Message, options?: FrameOptions): Uint8Array {
-  return sharedEncoder.encodeFrameSharedRef(message, options);
-}
-
-/**
- * Encodes only the message payload (no frame header), like `@clasp-to/core`'s `encodeMessageBinary`.
- * @throws ClaspEncodeError
- */
-export function encodeMessageBinary(message: Message): Uint8Array {
-  return sharedEncoder.encodePayload(message);
-}
+const fullDecoder = new Decoder({ legacy: decodeLegacy });
 
 /**
  * Decodes one frame into its message. Bytes after the frame are ignored.
@@ -55,7 +18,7 @@ export function encodeMessageBinary(message: Message): Uint8Array {
  * @example decode(bytes).type === 'SET'
  */
 export function decode(bytes: Uint8Array): DecodedMessage {
-  return sharedDecoder.decode(bytes);
+  return fullDecoder.decode(bytes);
 }
 
 /**
@@ -63,7 +26,7 @@ export function decode(bytes: Uint8Array): DecodedMessage {
  * @throws ClaspDecodeError
  */
 export function decodeMessage(bytes: Uint8Array): DecodedMessageFrame {
-  return sharedDecoder.decodeMessage(bytes);
+  return fullDecoder.decodeMessage(bytes);
 }
 
 /**
@@ -72,5 +35,5 @@ export function decodeMessage(bytes: Uint8Array): DecodedMessageFrame {
  * @throws ClaspDecodeError
  */
 export function decodeMessageBinary(payload: Uint8Array): DecodedMessage {
-  return sharedDecoder.decodePayload(payload);
+  return fullDecoder.decodePayload(payload);
 }

@@ -137,8 +137,14 @@ export const FEATURE_BITS = [
   ['federation', 0x04],
 ] as const;
 
-const MSG_NAME_TABLE: (MessageTypeName | undefined)[] = new Array<MessageTypeName | undefined>(256).fill(undefined);
-for (const [name, code] of Object.entries(MSG) as [MessageTypeName, number][]) MSG_NAME_TABLE[code] = name;
+/** Names by type code; built by a pure call so that bundles which never name a type drop it. */
+const MSG_NAME_TABLE: readonly (MessageTypeName | undefined)[] = /* @__PURE__ */ nameTable();
+
+function nameTable(): (MessageTypeName | undefined)[] {
+  const table = new Array<MessageTypeName | undefined>(256).fill(undefined);
+  for (const [name, code] of Object.entries(MSG) as [MessageTypeName, number][]) table[code] = name;
+  return table;
+}
 
 /** The message type name of a type code, or `undefined` for an unknown code. */
 export function messageTypeName(code: number): MessageTypeName | undefined {
@@ -180,7 +186,7 @@ export function phaseCode(phase: string | undefined): number {
   }
 }
 
-const SIGNAL_BIT: ReadonlyMap<string, number> = new Map(SIGNAL_NAMES.map((name, i) => [name, SIGNAL_MASK_BITS[i] ?? 0]));
+const SIGNAL_BIT: ReadonlyMap<string, number> = /* @__PURE__ */ new Map(SIGNAL_NAMES.map((name, i) => [name, SIGNAL_MASK_BITS[i] ?? 0]));
 
 /** Type mask of a signal list: `0xFF` (all) when absent or empty; unknown names are dropped. */
 export function signalMask(types: readonly string[] | undefined): number {

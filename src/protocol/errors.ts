@@ -17,11 +17,13 @@ import type { InspectNode } from './inspect-types.js';
  * - `limit-exceeded`: a {@link Limits} bound (value depth, bundle depth, payload size);
  * - `bad-utf8`: a string is not valid UTF-8 (strict, like Rust `String::from_utf8`);
  * - `bad-msgpack`: a legacy v0 payload is not valid MessagePack;
- * - `bad-field`: a v0 payload is valid MessagePack but a field is missing or mistyped.
+ * - `bad-field`: a v0 payload is valid MessagePack but a field is missing or mistyped;
+ * - `legacy-not-enabled`: a v0 payload reached a decoder without the v0 reader (the
+ *   `clasp-wasm-transport/codec` entry before `registerLegacy()`).
  */
 export const DECODE_ERROR_CODES = [
   'truncated', 'bad-magic', 'unknown-message', 'unknown-value-type', 'unknown-federation-op',
-  'limit-exceeded', 'bad-utf8', 'bad-msgpack', 'bad-field',
+  'limit-exceeded', 'bad-utf8', 'bad-msgpack', 'bad-field', 'legacy-not-enabled',
 ] as const;
 
 /** Why a decode failed; see {@link DECODE_ERROR_CODES}. */

@@ -1,41 +1,12 @@
 /**
- * The CLASP codec: byte-exact with Rust `clasp-core`, API shaped like `@clasp-to/core`.
+ * The CLASP codec as the root entry `clasp-wasm-transport` exports it: byte-exact with Rust
+ * `clasp-core`, API shaped like `@clasp-to/core`, and decoding legacy v0 MessagePack payloads
+ * without a registration call. `clasp-wasm-transport/codec` (`src/codec.ts`) is the same API with
+ * separate encode and decode modules and v0 behind `registerLegacy()`.
  *
  * @packageDocumentation
  */
 
-// Main functions
+export * from './api.js';
 export { encode, encodeMessage, encodeMessageSharedRef, encodeMessageBinary, decode, decodeMessage, decodeMessageBinary } from './codec.js';
-export { encodeFrame, decodeFrame, checkComplete, encodeFlags, decodeFlags } from './frame.js';
-export { inspect } from './inspect.js';
-export { summarize } from './summarize.js';
-
-// Engines
-export { Encoder } from './Encoder.js';
-export type { EncoderOptions } from './Encoder.js';
-export { Decoder } from './Decoder.js';
-export type { DecoderOptions } from './Decoder.js';
-
-// Errors and limits
-export { ClaspDecodeError, ClaspEncodeError, DECODE_ERROR_CODES, ENCODE_ERROR_CODES } from './errors.js';
-export type { DecodeErrorCode, EncodeErrorCode } from './errors.js';
-export { DEFAULT_LIMITS } from './limits.js';
-export type { Limits } from './limits.js';
-
-// Code tables
-export {
-  MAGIC_BYTE, HEADER_SIZE, HEADER_SIZE_WITH_TS, MAX_PAYLOAD_SIZE, PROTOCOL_VERSION, WS_SUBPROTOCOL, DEFAULT_WS_PORT, DEFAULT_DISCOVERY_PORT,
-  MSG, VAL, SIG, PHASE, QoS, FEDERATION_OP, ERROR_CODE, SIGNAL_NAMES, PHASE_NAMES, defaultQoS, messageTypeName,
-} from './codes.js';
-export type { MessageTypeName, SignalType, GesturePhase, FederationOp } from './codes.js';
-
-// Message shapes
-export type {
-  U64, Value, FrameFlags, FrameOptions, DecodedFrame, DecodedMessageFrame, Message, DecodedMessage,
-  HelloMessage, WelcomeMessage, AnnounceMessage, FederationSyncMessage, SubscribeMessage, SubscribeOptions,
-  UnsubscribeMessage, PublishMessage, TimelineKeyframe, SetMessage, GetMessage, SnapshotMessage, ParamValue,
-  ReplayMessage, BundleMessage, SyncMessage, PingMessage, PongMessage, AckMessage, ErrorMessage, QueryMessage,
-  ResultMessage, SignalDefinition, SignalMeta,
-} from './types.js';
-export type { InspectNode } from './inspect-types.js';
-export type { FrameSummary } from './summarize.js';
+export { decodeLegacy, registerLegacy } from './legacy.js';

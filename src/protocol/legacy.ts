@@ -14,6 +14,7 @@
 import { Decoder as MsgpackDecoder } from '@msgpack/msgpack';
 import { FEDERATION_OP_NAMES, PHASE_NAMES, SIGNAL_NAMES, type SignalType } from './codes.js';
 import { ClaspDecodeError } from './errors.js';
+import { setLegacyDecoder } from './legacy-registry.js';
 import type { Limits } from './limits.js';
 import type * as T from './types.js';
 import { utf8Decode } from './utf8.js';
@@ -31,13 +32,22 @@ const msgpack = new MsgpackDecoder({
 
 type Obj = { readonly [key: string]: unknown };
 
-/** True for a MessagePack map marker (fixmap `0x80`–`0x8F`, map16 `0xDE`, map32 `0xDF`): a v0 payload. */
-export function isMsgpackMap(byte: number): boolean {
-  return (byte & 0xf0) === 0x80 || byte === 0xde || byte === 0xdf;
+export { isMsgpackMap } from './legacy-registry.js';
+
+/**
+ * Lets the decode-only entry (`clasp-wasm-transport/codec`: `decode`, `decodeMessage`,
+ * `decodeMessageBinary`, and every `new Decoder()` without a `legacy` option) decode legacy v0
+ * MessagePack payloads too. Without it they reject such payloads with `legacy-not-enabled`. The root
+ * entry `clasp-wasm-transport` decodes v0 without this call. Calling it again changes nothing.
+ * @example import { registerLegacy } from 'clasp-wasm-transport/legacy'; registerLegacy();
+ */
+export function registerLegacy(): void {
+  setLegacyDecoder(decodeLegacy);
 }
 
 /**
- * @internal Decodes the v0 payload `bytes[start, end)`.
+ * Decodes the v0 payload `bytes[start, end)`: a `LegacyDecoder`, e.g. for
+ * `new Decoder({ legacy: decodeLegacy })`.
  * @throws ClaspDecodeError `bad-msgpack`, `bad-field`, `unknown-message`, `limit-exceeded` (offset = payload start).
  */
 export function decodeLegacy(bytes: Uint8Array, start: number, end: number, limits: Limits): T.DecodedMessage {

@@ -119,6 +119,14 @@ describe('hostile counts in tiny inputs are refused at the count field', () => {
   }
 });
 
+test('a v0 payload at a decoder without the v0 reader → legacy-not-enabled at the payload', () => {
+  const v0Ping = frame([0x81, 0xa4, 0x74, 0x79, 0x70, 0x65, 0xa4, 0x50, 0x49, 0x4e, 0x47], 0x00);
+  const e = decodeError(() => new Decoder({ legacy: undefined }).decode(v0Ping));
+  expect([e.code, e.offset]).toEqual(['legacy-not-enabled', 4]);
+  seen.add(e.code);
+  expect(decode(v0Ping)).toEqual({ type: 'PING' }); // the root entry's decode has it
+});
+
 test('every DecodeErrorCode has a test producing it', () => {
   expect([...seen].sort()).toEqual([...DECODE_ERROR_CODES].sort());
 });

@@ -5,8 +5,8 @@
  * @packageDocumentation
  */
 
-const fatalDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-const encoder = new TextEncoder();
+const fatalDecoder = /* @__PURE__ */ new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+const encoder = /* @__PURE__ */ new TextEncoder();
 
 /**
  * Strings up to this many bytes go through a small cache; longer ones are decoded each time.
@@ -17,8 +17,8 @@ const encoder = new TextEncoder();
 export const CACHED_STRING_MAX_BYTES = 48;
 /** Cache slots (a power of two), in 2-way sets: a new string evicts the older entry of its set. */
 const SLOTS = 1024;
-const slotBytes: (Uint8Array | undefined)[] = new Array<Uint8Array | undefined>(SLOTS).fill(undefined);
-const slotStrings: string[] = new Array<string>(SLOTS).fill('');
+const slotBytes: (Uint8Array | undefined)[] = /* @__PURE__ */ new Array<Uint8Array | undefined>(SLOTS).fill(undefined);
+const slotStrings: string[] = /* @__PURE__ */ new Array<string>(SLOTS).fill('');
 
 function slotOf(bytes: Uint8Array, start: number, len: number): number {
   let h = len;
