@@ -4,12 +4,21 @@
  * - frames arriving while paused wait in a bounded queue and are appended on resume;
  * - a new top-level document (navigation) clears everything but that document unless "Preserve log"
  *   is on;
+ * - with "Preserve log" on, a marker row is inserted where the page navigated;
  * - list, detail and status renders are coalesced (one per animation frame);
- * - incoming messages are processed {@link STEP_RECORDS} records at a time for at most
- *   {@link SLICE_BUDGET_MS} per task, so a burst (a 20 000-frame backlog) never blocks the panel.
+ * - incoming messages wait in an inbox bounded in bytes (inbox.ts) and are processed
+ *   {@link STEP_RECORDS} records at a time for at most {@link SLICE_BUDGET_MS} per task, so a burst
+ *   (a 20 000-frame backlog) never blocks the panel; when the inbox is long the panel takes bigger
+ *   steps ({@link CATCH_UP_BUDGET_MS}) to catch up;
+ * - after each message, the panel acknowledges what it has taken (`onAck`), which is the relay's
+ *   flow control: a panel that falls behind is sent less, and the page buffer is the slack;
+ * - connection work is per change (model.takeConnectionChanges), never per known connection;
+ * - a message the panel cannot process is skipped and counted, never thrown out of the panel.
  */
 import type { PanelMessage } from '../shared/messages.js';
 import { MAX_PANEL_FRAMES } from '../shared/limits.js';
+import { Inbox } from './inbox.js';
+import { escapeInvisible } from './model/escape.js';
 import { CaptureModel, type IngestJob } from './model/capture-model.js';
 import { compileFilter, typeKey, type FilterSpec } from './model/filter.js';
 import { FrameList } from './model/frame-list.js';
@@ -37,6 +46,15 @@ export const STEP_RECORDS = 32;
  */
 export const SLICE_BUDGET_MS = 4;
 
+/** Work per task while the panel is behind ({@link CATCH_UP_BYTES} or more waiting), in milliseconds. */
+export const CATCH_UP_BUDGET_MS = 8;
+
+/** Records per step while catching up. */
+export const CATCH_UP_STEP_RECORDS = 128;
+
+/** Inbox bytes from which the panel takes bigger steps. Default 4 MiB. */
+export const CATCH_UP_BYTES = 4 << 20;
+
 /** Extra views that follow the frame stream (state view, rate graph). */
 export interface FrameObserver {
   add(frames: readonly FrameRecord[]): void;
@@ -61,9 +79,13 @@ export class PanelApp {
   readonly notice = document.createElement('span');
   #paused = false;
   #pending: FrameRecord[] = [];
-  #inbox: PanelMessage[] = [];
-  #inboxHead = 0;
+  readonly #inbox = new Inbox();
   #job: IngestJob | null = null;
+  #jobDoc: string | null = null;
+  /** Messages the panel could not process (a newer or broken sender), skipped. */
+  #unreadable = 0;
+  /** Called after the panel took every event of `doc` up to arrival number `n` (flow control). */
+  onAck: (doc: string, n: number) => void = () => undefined;
   #draining = false;
   /** Yields to the event loop without the 4 ms clamp of nested timers. */
   readonly #yield = new MessageChannel();
@@ -126,7 +148,7 @@ export class PanelApp {
 
   /** Queues one message from the service worker; it is processed in time slices. */
   receive(message: PanelMessage): void {
-    if (message.type === 'events' && message.events.length > SLICE_EVENTS) {
+    if (message.type === 'events' && Array.isArray(message.events) && message.events.length > SLICE_EVENTS) {
       // Relay batches are stepped through record by record; single events are decoded together in
       // one step, so they are queued SLICE_EVENTS at a time (after the batches, as start() runs them).
       this.#inbox.push({ ...message, events: [] });
@@ -140,36 +162,68 @@ export class PanelApp {
 
   #drain(): void {
     const started = performance.now();
+    const behind = this.#inbox.bytes >= CATCH_UP_BYTES;
+    const budget = behind ? CATCH_UP_BUDGET_MS : SLICE_BUDGET_MS;
+    const step = behind ? CATCH_UP_STEP_RECORDS : STEP_RECORDS;
     const frames: FrameRecord[] = [];
-    while (performance.now() - started < SLICE_BUDGET_MS) {
+    while (performance.now() - started < budget) {
       if (this.#job === null) {
-        if (this.#inboxHead === this.#inbox.length) break;
-        this.#job = this.model.start(this.#inbox[this.#inboxHead++]!);
+        const message = this.#inbox.shift();
+        if (message === undefined) break;
+        try {
+          this.#job = this.model.start(message);
+          this.#jobDoc = message.type === 'events' ? message.doc : null;
+        } catch {
+          this.#unreadable += 1;
+          continue;
+        }
       }
       const job = this.#job;
-      const finished = job.step(STEP_RECORDS, frames);
+      let finished: boolean;
+      try {
+        finished = job.step(step, frames);
+      } catch {
+        this.#unreadable += 1;
+        finished = true;
+      }
       if (frames.length > 0) this.addFrames(frames.splice(0));
       if (!finished) continue;
       this.#job = null;
+      if (this.#jobDoc !== null) this.onAck(this.#jobDoc, this.model.lastArrival(this.#jobDoc));
       if (job.navigatedTo !== null) this.#navigated(job.navigatedTo);
     }
-    if (this.#job !== null || this.#inboxHead < this.#inbox.length) {
+    this.#syncConnections();
+    if (this.#job !== null || this.#inbox.length > 0) {
       this.#yield.port2.postMessage(null);
       return;
     }
-    this.#inbox = [];
-    this.#inboxHead = 0;
     this.#draining = false;
     this.#scheduleStatus();
   }
 
   #navigated(doc: string): void {
-    if (this.toolbar.preserve.input.checked) return;
+    if (this.toolbar.preserve.input.checked) {
+      // Straight into the list: a marker is not a frame for the observers (rates, state, recording).
+      this.frames.append([this.model.navigationMarker(doc, this.model.topUrl, Date.now())]);
+      this.table.refresh();
+      return;
+    }
     this.frames.removeWhere((f) => f.conn.doc !== doc);
     this.model.forgetOtherDocuments(doc);
+    this.#syncConnections();
     for (const o of this.observers) o.clear();
     this.detail.show(null);
     this.table.refresh();
+  }
+
+  /** Brings the connection menu and rate counters up to date with what changed (O(changes)). */
+  #syncConnections(): void {
+    const { touched, forgotten } = this.model.takeConnectionChanges();
+    for (const key of forgotten) {
+      this.toolbar.removeConnection(key);
+      this.rates.forget(key);
+    }
+    for (const conn of touched) this.toolbar.setConnection(conn.key, escapeInvisible(`${conn.name ?? conn.label} ${conn.url}`));
   }
 
   /** Adds imported frames: as live ones, and the state view decodes them itself. */
@@ -187,8 +241,12 @@ export class PanelApp {
       this.#scheduleStatus();
       return;
     }
-    for (const f of frames) this.toolbar.addType(typeKey(f));
-    for (const conn of this.model.connections.values()) this.toolbar.setConnection(conn.key, `${conn.name ?? conn.label} ${conn.url}`);
+    let lastType = '';
+    for (const f of frames) {
+      const key = typeKey(f);
+      if (key !== lastType) this.toolbar.addType(key);
+      lastType = key;
+    }
     this.frames.append(frames);
     for (const o of this.observers) o.add(frames);
     this.root.classList.add('has-frames');
@@ -229,15 +287,24 @@ export class PanelApp {
     this.#statusScheduled = true;
     setTimeout(() => {
       this.#statusScheduled = false;
-      let rejected = 0;
-      let evicted = 0;
-      let truncated = 0;
+      const sum = { rejected: 0, evicted: 0, truncated: 0, behind: 0, pageDispatched: 0 };
       for (const s of this.model.stats.values()) {
-        rejected += s.rejected;
-        evicted += s.evicted;
-        truncated += s.truncated;
+        // Stats come from the page side: any field may be missing (an older relay) or absurd.
+        for (const key of Object.keys(sum) as (keyof typeof sum)[]) {
+          const value = (s as Partial<Record<keyof typeof sum, unknown>>)[key];
+          if (typeof value === 'number' && Number.isFinite(value) && value > 0) sum[key] += value;
+        }
       }
-      (this.status.lastChild as HTMLElement).textContent = statusText({ total: this.frames.size, shown: this.frames.visibleCount, dropped: this.frames.dropped, rejected, evicted, truncated, paused: this.#pending.length });
+      (this.status.lastChild as HTMLElement).textContent = statusText({
+        ...sum,
+        total: this.frames.size,
+        shown: this.frames.visibleCount,
+        dropped: this.frames.dropped,
+        inboxDropped: this.#inbox.dropped,
+        paused: this.#pending.length,
+        droppedConnections: this.model.droppedConnections,
+        unreadable: this.#unreadable,
+      });
     }, 100);
   }
 }

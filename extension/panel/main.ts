@@ -1,15 +1,20 @@
 /**
  * Panel page entry (extension/panel/panel.html inside DevTools).
  * Hop: service worker → port 'panel:<tabId>' → [this page].
- * Follows the DevTools theme, builds the app and its recorder controls, and keeps the port open
- * while DevTools is open.
+ * Follows the DevTools theme, builds the app, its recorder controls and the site-access banner,
+ * keeps the port open while DevTools is open, and acknowledges what the panel has taken (the
+ * relay's flow control).
  */
 import { PanelApp } from './app.js';
+import { originPattern, siteAccessAdvice } from './model/site-access.js';
 import { openPanelPort } from './port.js';
 import { Recording } from './recording.js';
-import { UIStrings } from './strings.js';
 import { DeepModeView } from './view/deep-mode.js';
 import { addRecordBar } from './view/record-bar.js';
+import { SiteAccessBanner } from './view/site-access.js';
+
+/** Time after the port opens with no relay of the page before the panel checks why, in milliseconds. */
+const NO_RELAY_CHECK_MS = 2500;
 
 document.documentElement.classList.toggle('theme-dark', chrome.devtools.panels.themeName === 'dark');
 const app = new PanelApp(document.body);
@@ -25,8 +30,47 @@ const deep = new DeepModeView(deepAvailable, (on) => {
 });
 app.toolbar.element.append(deep.element);
 
+const banner = new SiteAccessBanner({
+  allow: (origin) => chrome.permissions.request({ origins: [origin] }),
+  reload: () => chrome.devtools.inspectedWindow.reload({}),
+});
+document.body.insertBefore(banner.element, app.tabs.element);
+
+/** The inspected page's URL, asked from DevTools (works on pages the extension has no access to). */
+function inspectedUrl(): Promise<string> {
+  return new Promise((resolve) => {
+    try {
+      chrome.devtools.inspectedWindow.eval('location.href', (result, error) => resolve(error === undefined && typeof result === 'string' ? result : ''));
+    } catch {
+      resolve('');
+    }
+  });
+}
+
+/** Shows why nothing is captured. `certain`: the service worker saw no content script answer. */
+async function explainNoCapture(certain: boolean): Promise<void> {
+  const url = await inspectedUrl();
+  const origin = originPattern(url);
+  let hasAccess: boolean | null = null;
+  if (origin !== null) hasAccess = await chrome.permissions.contains({ origins: [origin] }).catch(() => null);
+  if (!relaySeen && (certain || hasAccess === false || (url !== '' && origin === null))) banner.show(siteAccessAdvice(url, hasAccess));
+}
+
+let relaySeen = false;
+setTimeout(() => void (relaySeen ? undefined : explainNoCapture(false)), NO_RELAY_CHECK_MS);
+
 const port = openPanelPort(
   chrome.devtools.inspectedWindow.tabId,
-  (message) => (message.type === 'deep-state' ? deep.setState(message.state, message.detail) : app.receive(message)),
+  (message) => {
+    if (message.type === 'deep-state') return deep.setState(message.state, message.detail);
+    if (message.type === 'no-content-script') return void explainNoCapture(true);
+    if (message.type === 'document' || message.type === 'events') {
+      relaySeen = true;
+      if (banner.advice !== null) banner.hide();
+    }
+    app.receive(message);
+  },
   (connected) => document.body.classList.toggle('disconnected', !connected),
 );
+app.onAck = (doc, n) => port.send({ type: 'ack', doc, n });
+app.toolbar.events.onFullCapture = (full) => port.send({ type: 'capture', full });

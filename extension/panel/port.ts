@@ -12,7 +12,8 @@ const RECONNECT_MS = 100;
 export interface PanelPort {
   /**
    * Sends a command to the service worker. While the port is reconnecting (the worker restarted),
-   * the latest command waits and is sent on reconnect, so a click is never lost.
+   * the latest command of each kind (per document for `ack`) waits and is sent on reconnect, so a
+   * click is never lost and an ack never replaces a click.
    * @returns false only after {@link close}.
    */
   send(command: PanelCommand): boolean;
@@ -26,15 +27,13 @@ export interface PanelPort {
 export function openPanelPort(tabId: number, onMessage: (message: PanelMessage) => void, onState: (connected: boolean) => void): PanelPort {
   let port: chrome.runtime.Port | null = null;
   let closed = false;
-  let pending: PanelCommand | null = null;
+  const pending = new Map<string, PanelCommand>();
   const connect = (): void => {
     if (closed) return;
     port = chrome.runtime.connect({ name: `${PANEL_PORT_PREFIX}${tabId}` });
     onState(true);
-    if (pending !== null) {
-      port.postMessage(pending);
-      pending = null;
-    }
+    for (const command of pending.values()) port.postMessage(command);
+    pending.clear();
     port.onMessage.addListener((message: PanelMessage) => onMessage(message));
     port.onDisconnect.addListener(() => {
       port = null;
@@ -46,7 +45,7 @@ export function openPanelPort(tabId: number, onMessage: (message: PanelMessage) 
   return {
     send(command) {
       if (closed) return false;
-      if (port === null) pending = command;
+      if (port === null) pending.set(command.type === 'ack' ? `ack:${command.doc}` : command.type, command);
       else port.postMessage(command);
       return true;
     },

@@ -5,9 +5,13 @@
  *   as HAR with Chrome's `_webSocketMessages`, then downloaded;
  * - Import: an NDJSON or HAR file is imported into a session and its frames are added to the panel
  *   as an imported document, browsed like a live one.
- * Every failure ends in a visible message; nothing is dropped silently.
+ * Every failure ends in a visible message; nothing is dropped silently. Export and Record take only
+ * what the recorder can store: a frame with a time no `Date` can hold (a page can report anything),
+ * a marker row or a frame the page dispatched itself is left out and counted, and one frame the
+ * recorder refuses never fails the whole export.
  */
 import { exportHar, exportNdjson, FrameLog, importHar, importNdjson, type FrameRecorder, type RecordedFrame } from '../../src/recorder/index.js';
+import { isDateTime } from './model/format.js';
 import { hasMagic, summarizeBinary, summarizeText } from './model/summarize.js';
 import type { CaptureModel } from './model/capture-model.js';
 import type { FrameRecord } from './model/types.js';
@@ -17,6 +21,34 @@ export const IMPORT_DOC_PREFIX = 'import:';
 
 const utf8 = new TextDecoder();
 const utf8Encoder = new TextEncoder();
+
+/** Why a frame is not exported or recorded, or null when it can be. */
+export function unexportable(frame: FrameRecord): 'time' | 'marker' | 'page' | null {
+  if (frame.summary.kind === 'navigation') return 'marker';
+  if (frame.pageDispatched === true) return 'page';
+  if (!isDateTime(frame.t)) return 'time';
+  return null;
+}
+
+/** What an export or recording left out, per reason. */
+export interface Skipped {
+  /** Frames whose time is outside the Date range. */
+  time: number;
+  /** Frames the page dispatched itself (not traffic). */
+  page: number;
+  /** Frames the recorder refused, with the last reason. */
+  refused: number;
+  lastError: string;
+}
+
+/** ` (2 left out: time outside the Date range …)`, or '' when nothing was left out. */
+export function skippedText(s: Skipped): string {
+  const parts: string[] = [];
+  if (s.time > 0) parts.push(`${s.time} with a time outside the Date range`);
+  if (s.page > 0) parts.push(`${s.page} dispatched by the page itself`);
+  if (s.refused > 0) parts.push(`${s.refused} refused by the recorder (${s.lastError})`);
+  return parts.length === 0 ? '' : ` (left out: ${parts.join(', ')})`;
+}
 
 /** Record / export / import for one panel. */
 export class Recording {
@@ -66,6 +98,12 @@ export class Recording {
     if (recorder === null) return;
     for (const f of frames) {
       if (f.conn.doc.startsWith(IMPORT_DOC_PREFIX)) continue;
+      const why = unexportable(f);
+      if (why === 'marker') continue;
+      if (why !== null) {
+        this.report(`recording: frame not stored: ${why === 'time' ? 'time outside the Date range' : 'dispatched by the page itself'}`, true);
+        continue;
+      }
       try {
         recorder.describeConnection(f.conn.key, { url: f.conn.url, protocol: f.conn.protocol });
         recorder.append(f.bytes ?? utf8Encoder.encode(f.text ?? ''), { direction: f.dir, connection: f.conn.key, time: f.t, text: f.text !== undefined });
@@ -76,21 +114,34 @@ export class Recording {
   }
 
   /** Exports frames as NDJSON or HAR text (through a temporary session). */
-  async export(frames: Iterable<FrameRecord>, format: 'ndjson' | 'har', url: string): Promise<{ text: string; count: number }> {
+  async export(frames: Iterable<FrameRecord>, format: 'ndjson' | 'har', url: string): Promise<{ text: string; count: number; skipped: Skipped }> {
     const log = await this.#open();
     const rec = await log.startRecording({ name: `export ${new Date().toISOString()}`, url, origin: safeOrigin(url) });
     let count = 0;
+    let seen = 0;
+    const skipped: Skipped = { time: 0, page: 0, refused: 0, lastError: '' };
     try {
       for (const f of frames) {
-        if ((count & 1023) === 0) await rec.ready();
-        rec.describeConnection(f.conn.key, { url: f.conn.url, protocol: f.conn.protocol });
-        rec.append(f.bytes ?? utf8Encoder.encode(f.text ?? ''), { direction: f.dir, connection: f.conn.key, time: f.t, text: f.text !== undefined });
-        count += 1;
+        if ((seen++ & 1023) === 0) await rec.ready();
+        const why = unexportable(f);
+        if (why === 'marker') continue;
+        if (why !== null) {
+          skipped[why] += 1;
+          continue;
+        }
+        try {
+          rec.describeConnection(f.conn.key, { url: f.conn.url, protocol: f.conn.protocol });
+          rec.append(f.bytes ?? utf8Encoder.encode(f.text ?? ''), { direction: f.dir, connection: f.conn.key, time: f.t, text: f.text !== undefined });
+          count += 1;
+        } catch (error) {
+          skipped.refused += 1;
+          skipped.lastError = error instanceof Error ? error.message : String(error);
+        }
       }
       await rec.close();
       let text = '';
       for await (const part of format === 'ndjson' ? exportNdjson(log, rec.sessionId) : exportHar(log, rec.sessionId)) text += part;
-      return { text, count };
+      return { text, count, skipped };
     } finally {
       await log.deleteSession(rec.sessionId).catch(() => undefined);
     }

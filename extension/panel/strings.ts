@@ -4,6 +4,9 @@
  *
  * @packageDocumentation
  */
+import { MAX_PANEL_FRAMES } from '../shared/limits.js';
+import { MAX_CONNECTIONS, PANEL_INBOX_BYTES } from './limits.js';
+
 export const UIStrings = {
   title: 'CLASP',
   pause: 'Pause',
@@ -39,6 +42,17 @@ export const UIStrings = {
   textFrame: 'Text message (not CLASP)',
   rawFrame: 'Binary message on a connection that is not CLASP',
   truncated: 'Payload truncated by the capture cap; the decode shows the kept bytes only.',
+  fullCapture: 'Full capture',
+  fullCaptureHelp: 'Keep whole frames up to 1 MiB (default: the first 64 KiB of a bigger frame, which costs the page less). Applies to frames from now on.',
+  pageDispatchedNote: 'The page dispatched this message event itself (ws.dispatchEvent): it did not come from the network.',
+  navigationNote: 'The page navigated here. Frames above belong to the previous page (kept because "Preserve log" is on).',
+  noAccessTitle: 'Nothing is captured on this page: ',
+  noAccessSite:
+    'CLASP DevTools has no access to this site. Chrome\'s site access for the extension is "On click" or "On specific sites". Allow it here (or in the Extensions menu → CLASP DevTools → "On all sites"), then reload the page: capture starts when the page loads.',
+  noAccessNotHttp: 'CLASP DevTools captures http:// and https:// pages only (its content scripts do not run on this page).',
+  noAccessReload: 'The page has no CLASP DevTools content script, most likely because it loaded before the extension was installed, updated or allowed. Reload the page to capture.',
+  allowAndReload: 'Allow on this site and reload',
+  reloadToCapture: 'Reload to capture',
   tabFrames: 'Frames',
   tabState: 'State',
   tabConnections: 'Connections',
@@ -76,16 +90,74 @@ export function deepConnectionName(label: string): string {
   return `${label} (deep)`;
 }
 
-/** `12 345 frames (678 shown)` and the capture counters. */
-export function statusText(s: { total: number; shown: number; dropped: number; rejected: number; evicted: number; truncated: number; paused: number }): string {
-  const parts = [`${s.total.toLocaleString('en-US')} frames`, `${s.shown.toLocaleString('en-US')} shown`];
-  if (s.paused > 0) parts.push(`${s.paused.toLocaleString('en-US')} waiting (paused)`);
-  if (s.dropped > 0) parts.push(`${s.dropped.toLocaleString('en-US')} oldest dropped by the panel cap`);
-  if (s.evicted > 0) parts.push(`${s.evicted.toLocaleString('en-US')} evicted from the page buffer before the panel opened`);
-  if (s.truncated > 0) parts.push(`${s.truncated.toLocaleString('en-US')} truncated`);
-  if (s.rejected > 0) parts.push(`${s.rejected.toLocaleString('en-US')} forged/malformed events rejected`);
+/** Counters behind the status bar, each with one reason (see {@link statusText}). */
+export interface StatusCounts {
+  readonly total: number;
+  readonly shown: number;
+  /** Oldest frames dropped by the panel's own frame cap. */
+  readonly dropped: number;
+  /** Events the relays refused (forged, malformed, out of range; malformed hook `emit()` calls). */
+  readonly rejected: number;
+  /** Events the page buffer evicted before any panel received them (DevTools not open yet). */
+  readonly evicted: number;
+  /** Events the page buffer evicted while this panel was behind (not yet acknowledged). */
+  readonly behind: number;
+  /** Events dropped from the panel's own inbox because it exceeded its byte cap. */
+  readonly inboxDropped: number;
+  readonly truncated: number;
+  /** Frames waiting while paused. */
+  readonly paused: number;
+  /** Events the page dispatched on its sockets itself (not traffic). */
+  readonly pageDispatched: number;
+  /** Connections forgotten because of the connection cap. */
+  readonly droppedConnections: number;
+  /** Messages from the service worker the panel could not read. */
+  readonly unreadable: number;
+}
+
+const n = (value: number): string => (Number.isFinite(value) ? value.toLocaleString('en-US') : String(value));
+
+/**
+ * `12 345 frames · 678 shown` and every counter that is not zero, each saying why. Never blames a
+ * loss on the wrong cause: the page buffer's evictions before the panel opened, the panel falling
+ * behind (page side and panel inbox) and the panel's own cap are separate counts.
+ */
+export function statusText(s: StatusCounts): string {
+  const parts = [`${n(s.total)} frames`, `${n(s.shown)} shown`];
+  if (s.paused > 0) parts.push(`${n(s.paused)} waiting (paused)`);
+  if (s.dropped > 0) parts.push(`${n(s.dropped)} oldest dropped by the panel cap (${n(MAX_PANEL_FRAMES)} frames)`);
+  if (s.evicted > 0) parts.push(`${n(s.evicted)} evicted from the page buffer before the panel opened`);
+  if (s.behind > 0) parts.push(`${n(s.behind)} lost: the panel fell behind and the page buffer was full`);
+  if (s.inboxDropped > 0) parts.push(`${n(s.inboxDropped)} lost: the panel fell behind and its inbox was full (${formatMiB(PANEL_INBOX_BYTES)})`);
+  if (s.truncated > 0) parts.push(`${n(s.truncated)} truncated`);
+  if (s.rejected > 0) parts.push(`${n(s.rejected)} forged/malformed events rejected`);
+  if (s.pageDispatched > 0) parts.push(`${n(s.pageDispatched)} events dispatched by the page itself (not traffic)`);
+  if (s.droppedConnections > 0) parts.push(`${n(s.droppedConnections)} older connections dropped from the menu (cap ${n(MAX_CONNECTIONS)})`);
+  if (s.unreadable > 0) parts.push(`${n(s.unreadable)} unreadable messages skipped`);
   return parts.join(' · ');
 }
+
+function formatMiB(bytes: number): string {
+  return `${bytes / (1 << 20)} MiB`;
+}
+
+/** The mark in front of a truncated frame's summary. */
+export function truncatedMark(size: number): string {
+  return `[truncated, ${n(size)} B total]`;
+}
+
+/** The detail note of a truncated frame. */
+export function truncatedNote(kept: number, size: number): string {
+  return `Truncated: showing the first ${n(kept)} of ${n(size)} bytes. Turn on "${UIStrings.fullCapture}" to keep whole frames (up to 1 MiB) from now on; the decode shows the kept bytes only.`;
+}
+
+/** The summary of a navigation marker row. */
+export function navigationLine(url: string): string {
+  return `── navigated to ${url} ──`;
+}
+
+/** Mark in front of the summary of a frame the page dispatched itself. */
+export const PAGE_DISPATCHED_MARK = '[page-dispatched, not traffic]';
 
 /** Header of the detail pane. */
 export function detailTitle(type: string, size: number, conn: string): string {

@@ -66,7 +66,7 @@ describe('CaptureModel', () => {
         { n: 2, k: 'frame', seq: 2, t: 2, cid: 'w1', dir: 'in', bytes: '!!not base64', size: 3 },
       ]),
     );
-    expect(frames.map((f) => f.summary.kind)).toEqual(['error', 'error']);
+    expect(frames.map((f) => f.summary.kind)).toEqual(['undecodable', 'undecodable']);
     expect(frames[0]!.summary.error).toMatch(/truncated at byte \d+/);
   });
 
@@ -136,7 +136,7 @@ describe('CaptureModel', () => {
     const m = new CaptureModel();
     const broken = { ...message!, chunks: [{ ...chunk, block: chunk.block.slice(0, -8) }, { ...chunk, n0: 5, block: '@@@' }] } as PanelMessage;
     const { frames } = m.ingest(broken);
-    expect(frames.map((f) => f.summary.kind)).toEqual(['error', 'error']);
+    expect(frames.map((f) => f.summary.kind)).toEqual(['undecodable', 'undecodable']);
     expect(frames[0]!.summary.error).toMatch(/unreadable batch of frames/);
   });
 

@@ -9,7 +9,8 @@ import { checkBlock, RECORD_KIND } from '../../shared/frame-block.js';
 import { MAX_FRAME_BYTES } from '../../shared/limits.js';
 import { DEEP_SOURCE, type Direction, type PanelMessage, type RelayStats, type WireChunk, type WireEvent } from '../../shared/messages.js';
 import { base64ToBytes } from '../../shared/validate.js';
-import { deepConnectionName } from '../strings.js';
+import { MAX_CONNECTIONS } from '../limits.js';
+import { deepConnectionName, navigationLine } from '../strings.js';
 import type { DecodedMessage } from '../../../src/protocol/index.js';
 import { decodePayloads } from './payloads.js';
 import { decodeBinary, hasMagic, summarizeText } from './summarize.js';
@@ -46,6 +47,26 @@ interface ChunkCursor {
 /** The subprotocol CLASP servers speak (`WS_SUBPROTOCOL`). */
 const CLASP_SUBPROTOCOL = 'clasp';
 
+
+/** One shared empty list for the many connections that never report an error. */
+const NO_ERRORS: string[] = Object.freeze([] as string[]) as string[];
+const NO_PROTOCOLS: readonly string[] = Object.freeze([] as string[]);
+
+/** Bytes of `text` in UTF-8 (what the socket sent), counted without encoding it. */
+export function utf8Length(text: string): number {
+  let bytes = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) continue;
+    if (c < 0x800) bytes += 1;
+    else if (c >= 0xd800 && c < 0xdc00 && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      bytes += 2; // a surrogate pair: 2 units, 4 bytes
+      i += 1;
+    } else bytes += 2; // 3 bytes (a lone surrogate is sent as U+FFFD, also 3)
+  }
+  return bytes;
+}
+
 /** Connections, per-document progress and relay counters. */
 export class CaptureModel {
   readonly connections = new Map<string, ConnectionRecord>();
@@ -56,6 +77,35 @@ export class CaptureModel {
   topUrl = '';
   #nextId = 1;
   #nextLabel = 1;
+  /** Connections created or renamed since {@link takeConnectionChanges}. */
+  #touched = new Set<ConnectionRecord>();
+  /** Keys of connections forgotten since {@link takeConnectionChanges}. */
+  #forgotten: string[] = [];
+  /** Connections forgotten because of {@link MAX_CONNECTIONS} since the last clear. */
+  droppedConnections = 0;
+  readonly #maxConnections: number;
+
+  /** @param maxConnections connections kept (default {@link MAX_CONNECTIONS}). */
+  constructor(maxConnections: number = MAX_CONNECTIONS) {
+    this.#maxConnections = Math.max(1, maxConnections);
+  }
+
+  /**
+   * What changed in the connection list since the last call: connections created or renamed, and
+   * keys forgotten (cap or navigation). O(changes), so listing 10 000 connections stays linear.
+   */
+  takeConnectionChanges(): { readonly touched: readonly ConnectionRecord[]; readonly forgotten: readonly string[] } {
+    const touched = [...this.#touched].filter((c) => this.connections.get(c.key) === c);
+    const forgotten = this.#forgotten;
+    this.#touched.clear();
+    this.#forgotten = [];
+    return { touched, forgotten };
+  }
+
+  /** Highest arrival number of `doc` the panel has taken (for the relay's flow control), or 0. */
+  lastArrival(doc: string): number {
+    return this.#lastN.get(doc) ?? 0;
+  }
   /** Called with every decoded CLASP message (the state view uses it, so frames are decoded once). */
   onMessage: (frame: FrameRecord, message: DecodedMessage) => void = () => undefined;
 
@@ -200,7 +250,18 @@ export class CaptureModel {
 
   /** Forgets connections of every document but `keepDoc` (after a navigation without preserve log). */
   forgetOtherDocuments(keepDoc: string): void {
-    for (const [key, conn] of this.connections) if (conn.doc !== keepDoc) this.connections.delete(key);
+    for (const [key, conn] of this.connections) {
+      if (conn.doc === keepDoc) continue;
+      this.connections.delete(key);
+      this.#forgotten.push(key);
+    }
+  }
+
+  /** Forgets every connection (Clear). */
+  forgetConnections(): void {
+    for (const key of this.connections.keys()) this.#forgotten.push(key);
+    this.connections.clear();
+    this.droppedConnections = 0;
   }
 
   /** The connection record for a key, created on first sight. */
@@ -208,8 +269,16 @@ export class CaptureModel {
     const key = `${doc}/${cid}`;
     let conn = this.connections.get(key);
     if (conn === undefined) {
-      conn = { key, label: `#${this.#nextLabel++}`, doc, frameId, url: '', protocols: [], protocol: '', source: '', clasp: false, state: 'connecting', errors: [] };
+      if (this.connections.size >= this.#maxConnections) {
+        // Map order is creation order: the first key is the oldest connection.
+        const oldest = this.connections.keys().next().value as string;
+        this.connections.delete(oldest);
+        this.#forgotten.push(oldest);
+        this.droppedConnections += 1;
+      }
+      conn = { key, label: `#${this.#nextLabel++}`, doc, frameId, url: '', protocols: NO_PROTOCOLS, protocol: '', source: '', clasp: false, state: 'connecting', errors: NO_ERRORS };
       this.connections.set(key, conn);
+      this.#touched.add(conn);
     }
     return conn;
   }
@@ -217,18 +286,21 @@ export class CaptureModel {
   #apply(doc: string, frameId: number, event: WireEvent, payload: Uint8Array | Error | undefined): FrameRecord | null {
     const conn = this.connection(doc, event.cid, frameId);
     switch (event.k) {
-      case 'conn':
-        conn.url = event.url;
-        conn.protocols = event.protocols;
-        conn.source = event.source;
-        if (event.name !== undefined) conn.name = event.name;
+      case 'conn': {
+        const protocols = Array.isArray(event.protocols) ? event.protocols.map(String) : NO_PROTOCOLS;
+        conn.url = String(event.url);
+        conn.protocols = protocols.length === 0 ? NO_PROTOCOLS : protocols;
+        conn.source = String(event.source);
+        if (typeof event.name === 'string') conn.name = event.name;
         if (event.source === DEEP_SOURCE) conn.name = deepConnectionName(conn.label);
         // A transport's report means CLASP; the wrapper and deep mode rely on subprotocol or magic byte.
-        if (event.protocols.includes(CLASP_SUBPROTOCOL) || (event.source !== 'websocket' && event.source !== DEEP_SOURCE)) conn.clasp = true;
+        if (protocols.includes(CLASP_SUBPROTOCOL) || (event.source !== 'websocket' && event.source !== DEEP_SOURCE)) conn.clasp = true;
+        this.#touched.add(conn);
         return null;
+      }
       case 'open':
         conn.state = 'open';
-        conn.protocol = event.protocol;
+        conn.protocol = String(event.protocol);
         if (event.protocol === CLASP_SUBPROTOCOL) conn.clasp = true;
         return null;
       case 'close':
@@ -237,33 +309,52 @@ export class CaptureModel {
         conn.closeReason = event.reason;
         return null;
       case 'error':
-        if (conn.errors.length < 100) conn.errors.push(event.message);
+        if (conn.errors === NO_ERRORS) conn.errors = [];
+        if (conn.errors.length < 100) conn.errors.push(String(event.message));
         return null;
       case 'frame':
         return this.#frame(conn, event, payload);
+      default:
+        return null; // an event kind this panel does not know (a newer relay): ignored, never thrown on
     }
   }
 
   /** @param payload the frame's bytes, decoded with the other frames of its message (decodePayloads). */
   #frame(conn: ConnectionRecord, event: Extract<WireEvent, { k: 'frame' }>, payload: Uint8Array | Error | undefined): FrameRecord {
-    if (event.text !== undefined) {
-      const base = { id: this.takeId(), conn, dir: event.dir, t: event.t, size: event.size };
-      return { ...base, text: event.text, truncated: event.text.length < event.size, summary: summarizeText(event.text) };
+    const page = event.page === true;
+    if (typeof event.text === 'string') {
+      // The page reports a text's size in UTF-16 units or UTF-8 bytes; a whole text is measured
+      // here in UTF-8 (what went over the wire, and what export writes).
+      const text = event.text;
+      const bytes = utf8Length(text);
+      const truncated = text.length < event.size && bytes < event.size;
+      const record: FrameRecord = { id: this.takeId(), conn, dir: event.dir, t: event.t, size: truncated ? event.size : bytes, text, truncated, summary: summarizeText(text) };
+      return page ? { ...record, pageDispatched: true } : record;
     }
     if (!(payload instanceof Uint8Array)) return this.#error(conn, event, `unreadable payload: ${payload?.message ?? 'missing'}`);
-    return this.#binary(conn, event.dir, event.t, event.size, payload);
+    return this.#binary(conn, event.dir, event.t, event.size, payload, page);
   }
 
-  #binary(conn: ConnectionRecord, dir: Direction, t: number, size: number, bytes: Uint8Array): FrameRecord {
+  #binary(conn: ConnectionRecord, dir: Direction, t: number, size: number, bytes: Uint8Array, page = false): FrameRecord {
     if (!conn.clasp && hasMagic(bytes)) conn.clasp = true;
     const { summary, message } = decodeBinary(bytes, conn.clasp);
-    const record = new BinaryFrame(this.takeId(), conn, dir, t, size, bytes, summary);
-    if (message !== undefined) this.onMessage(record, message);
+    const record = page ? new PageBinaryFrame(this.takeId(), conn, dir, t, size, bytes, summary) : new BinaryFrame(this.takeId(), conn, dir, t, size, bytes, summary);
+    // A frame the page dispatched itself is not traffic: it never changes the state view.
+    if (message !== undefined && !page) this.onMessage(record, message);
     return record;
   }
 
+  /**
+   * The marker row shown where the page navigated (Preserve log on): kind `navigation`, on a
+   * connection record of its own that is not in the connection list.
+   */
+  navigationMarker(doc: string, url: string, t: number): FrameRecord {
+    const conn: ConnectionRecord = { key: `${doc}/navigation`, label: '', doc, frameId: 0, url, protocols: NO_PROTOCOLS, protocol: '', source: 'navigation', clasp: false, state: 'closed', errors: NO_ERRORS };
+    return { id: this.takeId(), conn, dir: 'in', t, size: 0, truncated: false, summary: { kind: 'navigation', line: navigationLine(url) } };
+  }
+
   #error(conn: ConnectionRecord, event: FrameHead, line: string): FrameRecord {
-    return { id: this.takeId(), conn, dir: event.dir, t: event.t, size: event.size, truncated: false, summary: { kind: 'error', line, error: line } };
+    return { id: this.takeId(), conn, dir: event.dir, t: event.t, size: event.size, truncated: false, summary: { kind: 'undecodable', line, error: line } };
   }
 
   /** A batch the panel cannot read shows as one error frame on its first connection (never an exception). */
@@ -309,5 +400,12 @@ class BinaryFrame implements FrameRecord {
 
   get bytes(): Uint8Array {
     return new Uint8Array(this.#buffer, this.#offset, this.#length);
+  }
+}
+
+/** A binary frame the page dispatched itself (`ws.dispatchEvent`): listed marked, never traffic. */
+class PageBinaryFrame extends BinaryFrame {
+  get pageDispatched(): true {
+    return true;
   }
 }

@@ -30,7 +30,10 @@ export type CompiledFilter =
   | { readonly ok: true; readonly isEmpty: boolean; test(frame: FrameRecord): boolean }
   | { readonly ok: false; readonly error: string };
 
-/** The type key of a frame: the CLASP message name (`SET`), else `text`, `binary` or `error`. */
+/**
+ * The type key of a frame: the CLASP message name (`SET`, `ERROR`), else `text`, `binary`,
+ * `undecodable` (bytes the codec could not read) or `navigation` (a marker row).
+ */
 export function typeKey(frame: FrameRecord): string {
   return frame.summary.type ?? frame.summary.kind;
 }
@@ -65,6 +68,7 @@ export function compileFilter(spec: FilterSpec): CompiledFilter {
   }
   const isEmpty = spec.direction === 'all' && spec.hiddenTypes.size === 0 && spec.connection === null && matchAddress === null && matchText === null;
   const test = (frame: FrameRecord): boolean => {
+    if (frame.summary.kind === 'navigation') return true; // a page boundary stays in view under any filter
     if (spec.direction !== 'all' && frame.dir !== spec.direction) return false;
     if (spec.connection !== null && frame.conn.key !== spec.connection) return false;
     if (spec.hiddenTypes.size > 0 && spec.hiddenTypes.has(typeKey(frame))) return false;

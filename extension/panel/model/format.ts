@@ -9,8 +9,10 @@
 export const MAX_LINE_CHARS = 200;
 
 /**
- * Renders a decoded CLASP value on one line: bigint as `42n`, Map as `{k: v}`, bytes as `<3 B 01 02 03>`,
- * strings JSON-quoted; cut with `…` beyond `max` characters.
+ * Renders a decoded CLASP value on one line: integers of any width as digits (a u64 revision is
+ * `1`, as in the rows, never the JS literal `1n`), `-0` as `-0`, Map as `{k: v}`, bytes as
+ * `<3 B 01 02 03>`, strings JSON-quoted; cut with `…` beyond `max` characters. Page text in the
+ * result is not escaped yet: views pass it through model/escape.ts.
  */
 export function formatValue(value: unknown, max: number = MAX_LINE_CHARS): string {
   const out = renderValue(value, 0, max);
@@ -22,8 +24,9 @@ function renderValue(value: unknown, depth: number, budget: number): string {
   if (value === undefined) return 'undefined';
   switch (typeof value) {
     case 'bigint':
-      return `${value}n`;
+      return String(value);
     case 'number':
+      return Object.is(value, -0) ? '-0' : String(value);
     case 'boolean':
       return String(value);
     case 'string':
@@ -68,11 +71,25 @@ export function toAscii(bytes: Uint8Array): string {
   return out;
 }
 
-/** `HH:MM:SS.mmm` in local time. */
+/** Largest distance from the epoch a `Date` can hold, in milliseconds (±100 000 000 days). */
+export const MAX_DATE_MS = 8.64e15;
+
+/** True when `ms` is a time a `Date` can hold (page-reported times may be anything). */
+export function isDateTime(ms: number): boolean {
+  return typeof ms === 'number' && Math.abs(ms) <= MAX_DATE_MS;
+}
+
+/** `HH:MM:SS.mmm` in local time; `bad time` for a time no `Date` can hold. */
 export function formatClock(ms: number): string {
+  if (!isDateTime(ms)) return 'bad time';
   const d = new Date(ms);
   const p = (n: number, w = 2): string => String(n).padStart(w, '0');
   return `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}.${p(d.getMilliseconds(), 3)}`;
+}
+
+/** The ISO form of a time (tooltips), or the raw number and why it cannot be a date. Never throws. */
+export function formatIsoTime(ms: number): string {
+  return isDateTime(ms) ? new Date(ms).toISOString() : `time ${String(ms)} (outside the Date range)`;
 }
 
 /** A time difference: `+0.4 ms`, `+12 ms`, `+1.25 s`. */
@@ -85,8 +102,9 @@ export function formatDelta(ms: number): string {
   return `${sign}${(a / 1000).toFixed(2)} s`;
 }
 
-/** A byte count: `512 B`, `1.5 KiB`, `3.2 MiB`. */
+/** A byte count: `512 B`, `1.5 KiB`, `3.2 MiB`; a forged count (negative, huge, not finite) as its number. */
 export function formatBytes(n: number): string {
+  if (!Number.isSafeInteger(n) || n < 0) return `${String(n)} B`;
   if (n < 1024) return `${n} B`;
   if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
   return `${(n / 1024 / 1024).toFixed(1)} MiB`;

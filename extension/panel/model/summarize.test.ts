@@ -39,7 +39,7 @@ describe('summaries', () => {
     expect(frameLine({ bytes: new Uint8Array([1, 2]), summary: decodeBinary(new Uint8Array([1, 2]), false).summary })).toBe('01 02');
     const bad = new Uint8Array([0x53, 0x21, 0, 0]);
     const { summary } = decodeBinary(bad, true);
-    expect(summary.kind).toBe('error');
+    expect(summary.kind).toBe('undecodable');
     expect(frameLine({ bytes: bad, summary })).toBe(summary.error);
   });
 });

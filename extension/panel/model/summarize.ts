@@ -69,7 +69,7 @@ export function decodeBinary(bytes: Uint8Array, clasp: boolean): { summary: Fram
     return { summary: claspSummary(message.type, qos, address), message };
   } catch (error) {
     const text = error instanceof ClaspDecodeError ? `${error.code} at byte ${error.offset}: ${error.message}` : `decoder failure: ${String(error)}`;
-    return { summary: { kind: 'error', line: text, error: text } };
+    return { summary: { kind: 'undecodable', line: text, error: text } };
   }
 }
 

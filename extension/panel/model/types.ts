@@ -27,8 +27,13 @@ export interface ConnectionRecord {
   errors: string[];
 }
 
-/** How a frame was understood. */
-export type FrameKind = 'clasp' | 'text' | 'binary' | 'error';
+/**
+ * How a frame was understood. `undecodable`: bytes the codec could not read (or a batch the panel
+ * could not read), never to be confused with a CLASP `ERROR` message (kind `clasp`, type `ERROR`).
+ * `navigation`: not a frame but the marker row the panel inserts where the page navigated while
+ * "Preserve log" is on.
+ */
+export type FrameKind = 'clasp' | 'text' | 'binary' | 'undecodable' | 'navigation';
 
 /**
  * How a frame is listed, computed once when it arrives. Decoded CLASP frames share one summary per
@@ -42,9 +47,9 @@ export interface FrameSummary {
   readonly address?: string;
   /** `Fire` / `Confirm` / `Commit`. */
   readonly qos?: string;
-  /** One-line summary text (text, binary and error frames; see `frameLine()` for all). */
+  /** One-line summary text (text, binary, undecodable and marker rows; see `frameLine()` for all). */
   readonly line?: string;
-  /** Decode error text (kind `error`). */
+  /** Decode error text (kind `undecodable`). */
   readonly error?: string;
 }
 
@@ -54,13 +59,21 @@ export interface FrameRecord {
   readonly id: number;
   readonly conn: ConnectionRecord;
   readonly dir: Direction;
-  /** Wall-clock ms since the epoch. */
+  /** Wall-clock ms since the epoch (as the page reported it: may be outside the `Date` range). */
   readonly t: number;
-  /** Size of the original message (bytes, or UTF-16 units for text). */
+  /**
+   * Size of the original message in bytes (UTF-8 bytes for text; for a truncated text frame, the
+   * size the page reported). Any number a page forged may be here: consumers must not trust it.
+   */
   readonly size: number;
   readonly bytes?: Uint8Array;
   readonly text?: string;
   /** The payload was cut to the capture cap. */
   readonly truncated: boolean;
+  /**
+   * The page dispatched this `message` event itself (`ws.dispatchEvent`, not trusted): not network
+   * traffic. Listed marked; it never changes the state view.
+   */
+  readonly pageDispatched?: true;
   readonly summary: FrameSummary;
 }

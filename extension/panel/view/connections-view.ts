@@ -2,9 +2,12 @@
  * Connections tab: one card per connection (name, URL, subprotocol, state, source, totals, errors)
  * with a live graph of frames/s and bytes/s over the last minute. Redrawn once a second while shown.
  */
+import { MAX_CONNECTION_CARDS } from '../limits.js';
 import type { CaptureModel } from '../model/capture-model.js';
+import { escapeInvisible } from '../model/escape.js';
 import { formatBytes } from '../model/format.js';
-import type { RateModel, RateSeries } from '../model/rates.js';
+import { graphEndSecond, type RateModel, type RateSeries } from '../model/rates.js';
+import type { ConnectionRecord } from '../model/types.js';
 import { UIStrings } from '../strings.js';
 
 const GRAPH_W = 360;
@@ -13,6 +16,7 @@ const GRAPH_H = 56;
 export class ConnectionsView {
   readonly element = document.createElement('div');
   readonly #list = document.createElement('div');
+  readonly #more = document.createElement('div');
   readonly #cards = new Map<string, { card: HTMLElement; info: HTMLElement; canvas: HTMLCanvasElement }>();
   #timer: ReturnType<typeof setInterval> | undefined;
 
@@ -25,7 +29,8 @@ export class ConnectionsView {
     title.className = 'graph-title';
     title.textContent = UIStrings.graphTitle;
     this.#list.className = 'conn-list';
-    this.element.append(title, this.#list);
+    this.#more.className = 'graph-title conn-more';
+    this.element.append(title, this.#list, this.#more);
   }
 
   /** Starts (true) or stops redrawing. */
@@ -37,18 +42,26 @@ export class ConnectionsView {
     this.#timer = setInterval(() => this.render(), 1000);
   }
 
-  /** Redraws every card. */
+  /** Redraws the cards of the newest {@link MAX_CONNECTION_CARDS} connections. */
   render(): void {
-    const end = Math.max(this.rates.newestSecond, Math.floor(Date.now() / 1000));
-    for (const conn of this.capture.connections.values()) {
+    const end = graphEndSecond(this.rates.newestSecond, Date.now());
+    const all = this.capture.connections;
+    const shown: ConnectionRecord[] = [];
+    let skip = all.size - MAX_CONNECTION_CARDS;
+    for (const conn of all.values()) if (skip-- <= 0) shown.push(conn);
+    const keep = new Set(shown.map((c) => c.key));
+    for (const [key, view] of this.#cards) if (!keep.has(key)) (view.card.remove(), this.#cards.delete(key));
+    this.#more.textContent = all.size > shown.length ? `${all.size - shown.length} older connections not drawn (the newest ${MAX_CONNECTION_CARDS} are)` : '';
+    const style = getComputedStyle(document.documentElement);
+    for (const conn of shown) {
       const view = this.#card(conn.key);
       const series = this.rates.series(conn.key, end);
       const state = conn.state === 'closed' ? `closed ${conn.closeCode ?? ''} ${conn.closeReason ?? ''}` : conn.state;
       const last = `${series.frames.at(-1) ?? 0} frames/s · ${formatBytes(series.bytes.at(-1) ?? 0)}/s`;
-      view.info.textContent = [`${conn.name ?? conn.label} ${conn.url}`, `${conn.protocol || conn.protocols.join(', ') || '—'} · ${conn.clasp ? 'CLASP' : 'raw'} · ${conn.source} · ${state}`, `${series.totalFrames} frames · ${formatBytes(series.totalBytes)} · now ${last}`, ...conn.errors.slice(-3)].join('\n');
-      drawGraph(view.canvas, series);
+      const lines = [`${conn.name ?? conn.label} ${conn.url}`, `${conn.protocol || conn.protocols.join(', ') || '—'} · ${conn.clasp ? 'CLASP' : 'raw'} · ${conn.source} · ${state}`, `${series.totalFrames} frames · ${formatBytes(series.totalBytes)} · now ${last}`, ...conn.errors.slice(-3)];
+      view.info.textContent = lines.map((line) => escapeInvisible(line)).join('\n');
+      drawGraph(view.canvas, series, style);
     }
-    for (const [key, view] of this.#cards) if (!this.capture.connections.has(key)) (view.card.remove(), this.#cards.delete(key));
   }
 
   #card(key: string): { card: HTMLElement; info: HTMLElement; canvas: HTMLCanvasElement } {
@@ -72,10 +85,9 @@ export class ConnectionsView {
 }
 
 /** Frames/s as bars, bytes/s as a line, each scaled to its own maximum. */
-function drawGraph(canvas: HTMLCanvasElement, series: RateSeries): void {
+function drawGraph(canvas: HTMLCanvasElement, series: RateSeries, style: CSSStyleDeclaration): void {
   const ctx = canvas.getContext('2d');
   if (ctx === null) return;
-  const style = getComputedStyle(document.documentElement);
   const n = series.frames.length;
   const w = canvas.width / n;
   ctx.clearRect(0, 0, canvas.width, canvas.height);

@@ -1,13 +1,16 @@
 /**
  * The detail pane of the selected frame: the codec's inspect tree beside the hex + ASCII dump,
  * linked both ways (select a field → its bytes light up; click a byte → the deepest field holding it
- * is selected), plus copy as hex / base64. Text frames show their text. Text only, never HTML.
+ * is selected), plus copy as hex / base64. Text frames show their text. Text only, never HTML;
+ * page text (names, URLs, tree values, text frames) goes through the one escaping function, so
+ * invisible and bidi characters show as `\uXXXX` in their own style.
  */
 import { bytesToBase64 } from '../../shared/validate.js';
 import { toHex } from '../model/format.js';
 import { inspectFrame, rowAtByte, type TreeRow } from '../model/inspect-tree.js';
 import type { FrameRecord } from '../model/types.js';
-import { byteRangeText, detailTitle, UIStrings } from '../strings.js';
+import { byteRangeText, detailTitle, truncatedNote, UIStrings } from '../strings.js';
+import { setEscapedText } from './escaped-text.js';
 import { HexView } from './hex-view.js';
 import { VirtualList } from './virtual-list.js';
 
@@ -66,19 +69,25 @@ export class DetailView {
       this.#title.textContent = UIStrings.noSelection;
       return;
     }
+    if (frame.summary.kind === 'navigation') {
+      setEscapedText(this.#title, frame.summary.line ?? '');
+      this.#note.textContent = UIStrings.navigationNote;
+      return;
+    }
     const conn = frame.conn.name ?? `${frame.conn.label} ${frame.conn.url}`;
-    this.#title.textContent = detailTitle(frame.summary.type ?? frame.summary.kind, frame.size, conn);
-    if (frame.text !== undefined) return this.#showText(frame.text, frame.truncated);
+    setEscapedText(this.#title, detailTitle(frame.summary.type ?? frame.summary.kind, frame.size, conn));
+    const pageNote = frame.pageDispatched === true ? [UIStrings.pageDispatchedNote] : [];
+    if (frame.text !== undefined) return this.#showText(frame.text, frame.truncated, pageNote);
     const bytes = frame.bytes ?? new Uint8Array(0);
-    const notes: string[] = [];
-    if (frame.summary.kind === 'clasp' || frame.summary.kind === 'error') {
+    const notes: string[] = pageNote;
+    if (frame.summary.kind === 'clasp' || frame.summary.kind === 'undecodable') {
       const inspected = inspectFrame(bytes);
       this.#rows = inspected.rows;
       if (inspected.error !== undefined) notes.push(UIStrings.decodeError + inspected.error);
     } else notes.push(UIStrings.rawFrame);
-    if (frame.truncated) notes.push(UIStrings.truncated);
-    this.#note.textContent = notes.join(' ');
-    if (frame.summary.kind === 'error') this.#note.className = 'detail-note error';
+    if (frame.truncated) notes.push(truncatedNote(bytes.length, frame.size));
+    setEscapedText(this.#note, notes.join(' '));
+    if (frame.summary.kind === 'undecodable') this.#note.className = 'detail-note error';
     this.#body.hidden = false;
     this.#tree.invalidateAll();
     this.#tree.setCount(this.#rows.length);
@@ -102,10 +111,12 @@ export class DetailView {
     this.#tree.renderNow();
   }
 
-  #showText(text: string, truncated: boolean): void {
-    this.#note.textContent = truncated ? `${UIStrings.textFrame}. ${UIStrings.truncated}` : UIStrings.textFrame;
+  #showText(text: string, truncated: boolean, notes: string[]): void {
+    notes.push(truncated ? `${UIStrings.textFrame}. ${UIStrings.truncated}` : UIStrings.textFrame);
+    this.#note.textContent = notes.join(' ');
     this.#text.hidden = false;
-    this.#text.textContent = text;
+    // Line breaks and tabs stay (a multi-line view); every other invisible or bidi character is escaped.
+    setEscapedText(this.#text, text, { keepLines: true });
   }
 
   #renderTreeRow(row: HTMLElement, index: number): void {
@@ -113,7 +124,7 @@ export class DetailView {
     if (item === undefined) return;
     row.dataset['index'] = String(index);
     row.style.paddingLeft = `${4 + item.depth * 14}px`;
-    row.textContent = item.label;
+    setEscapedText(row, item.label);
     row.title = byteRangeText(item.node.start, item.node.end);
     row.classList.toggle('selected', index === this.#selectedRow);
     row.setAttribute('aria-selected', String(index === this.#selectedRow));

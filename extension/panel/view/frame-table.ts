@@ -4,12 +4,49 @@
  * PageUp/PageDown, Home/End move the selection; the list keeps focus and announces the selected
  * row through `aria-activedescendant`-free `aria-selected` rows.
  */
-import { formatBytes, formatClock, formatDelta } from '../model/format.js';
+import { escapeInvisible, escapeWithRanges, hasInvisible } from '../model/escape.js';
+import { formatBytes, formatClock, formatDelta, formatIsoTime } from '../model/format.js';
 import { typeKey } from '../model/filter.js';
 import type { FrameList } from '../model/frame-list.js';
 import { frameLine } from '../model/summarize.js';
-import { COLUMNS, fitColumn, rowLine } from './row-text.js';
+import type { FrameRecord } from '../model/types.js';
+import { PAGE_DISPATCHED_MARK, truncatedMark } from '../strings.js';
+import { setRangedText } from './escaped-text.js';
+import { COLUMNS, fitColumn, rowLine, rowLineRanged } from './row-text.js';
 import { VirtualList } from './virtual-list.js';
+
+/** Columns whose text comes from the page (connection name, address, summary): escaped before drawing. */
+const PAGE_COLUMNS = new Set([3, 5, 8]);
+
+/** The texts of a frame's row, in COLUMNS order, before escaping. */
+export function rowTexts(frame: FrameRecord, prev: FrameRecord | undefined): string[] {
+  const key = typeKey(frame);
+  let line = frameLine(frame);
+  if (frame.truncated) line = `${truncatedMark(frame.size)} ${line}`;
+  if (frame.pageDispatched === true) line = `${PAGE_DISPATCHED_MARK} ${line}`;
+  return [
+    formatClock(frame.t),
+    prev === undefined ? '' : formatDelta(frame.t - prev.t),
+    frame.summary.kind === 'navigation' ? '' : frame.dir === 'in' ? '↓' : '↑',
+    frame.summary.kind === 'navigation' ? '' : (frame.conn.name ?? frame.conn.label),
+    key,
+    frame.summary.address ?? '',
+    frame.summary.qos ?? '',
+    frame.summary.kind === 'navigation' ? '' : formatBytes(frame.size),
+    line,
+  ];
+}
+
+/**
+ * The row's line and where its escapes are (none for almost every row: the common path builds the
+ * line without looking for ranges).
+ */
+export function rowContent(texts: readonly string[]): { readonly line: string; readonly ranges: readonly (readonly [number, number])[] } {
+  let escaped = false;
+  for (const i of PAGE_COLUMNS) if (hasInvisible(texts[i]!)) escaped = true;
+  if (!escaped) return { line: rowLine(texts), ranges: [] };
+  return rowLineRanged(texts.map((text, i) => (PAGE_COLUMNS.has(i) ? escapeWithRanges(text) : { text, ranges: [] })));
+}
 
 /** Row height in CSS pixels (must match panel.css). */
 export const ROW_HEIGHT = 20;
@@ -57,8 +94,8 @@ export class FrameTable {
       const row = (e.target as HTMLElement).closest<HTMLElement>('.row');
       const frame = row === null ? undefined : this.#frames.get(Number(row.dataset['id']));
       if (row === null || frame === undefined) return;
-      const address = frame.summary.address ?? '';
-      row.title = `${new Date(frame.t).toISOString()}  ${frame.conn.url}${address === '' ? '' : `\n${address}`}`;
+      const address = escapeInvisible(frame.summary.address ?? '');
+      row.title = `${formatIsoTime(frame.t)}  ${escapeInvisible(frame.conn.url)}${address === '' ? '' : `\n${address}`}`;
     });
     this.element.append(header, this.list.element);
   }
@@ -100,28 +137,24 @@ export class FrameTable {
     if (frame === undefined) return;
     const prev = index > 0 ? this.#frames.visibleAt(index - 1) : undefined;
     const key = typeKey(frame);
-    const line = rowLine([
-      formatClock(frame.t),
-      prev === undefined ? '' : formatDelta(frame.t - prev.t),
-      frame.dir === 'in' ? '↓' : '↑',
-      frame.conn.name ?? frame.conn.label,
-      frame.summary.kind === 'error' ? 'ERROR' : key,
-      frame.summary.address ?? '',
-      frame.summary.qos ?? '',
-      formatBytes(frame.size),
-      frameLine(frame),
-    ]);
-    const className = `row dir-${frame.dir} ${typeClass(key)}${frame.id === this.#selectedId ? ' selected' : ''}`;
+    const { line, ranges } = rowContent(rowTexts(frame, prev));
+    const className = `row dir-${frame.dir} ${typeClass(key)}${frame.pageDispatched === true ? ' page-dispatched' : ''}${frame.id === this.#selectedId ? ' selected' : ''}`;
     // Under a stream every row is redrawn on each render: only the DOM writes that change something
-    // are made (each write invalidates style and layout of the row).
+    // are made (each write invalidates style and layout of the row). A row with escapes (rare) is
+    // text and spans; its cache key also names where the escapes are.
+    const content = ranges.length === 0 ? line : `${line}\u0000${ranges.join(';')}`;
     const last = this.#rowTexts.get(row);
-    if (last?.[0] !== line) (row.firstChild as Text).data = line;
+    if (last?.[0] !== content) {
+      if (ranges.length > 0) setRangedText(row, line, ranges);
+      else if (row.childNodes.length === 1 && row.firstChild instanceof Text) row.firstChild.data = line;
+      else row.replaceChildren(document.createTextNode(line));
+    }
     if (last?.[1] !== className) {
       row.className = className;
       row.setAttribute('aria-selected', String(frame.id === this.#selectedId));
     }
     row.dataset['id'] = String(frame.id);
-    this.#rowTexts.set(row, [line, className]);
+    this.#rowTexts.set(row, [content, className]);
   }
 
   #onKey(event: KeyboardEvent): void {

@@ -3,7 +3,7 @@
  * report every outcome (or failure) in the status bar.
  */
 import type { PanelApp } from '../app.js';
-import { download, type Recording } from '../recording.js';
+import { download, skippedText, type Recording } from '../recording.js';
 import { UIStrings } from '../strings.js';
 
 /** Adds the controls to the app's toolbar. `inspectedUrl` names the session and export files. */
@@ -35,10 +35,10 @@ export function addRecordBar(app: PanelApp, recording: Recording, inspectedUrl: 
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
     recording
       .export(app.frames.all(), format, inspectedUrl())
-      .then(({ text, count }) => {
+      .then(({ text, count, skipped }) => {
         const name = `clasp-${stamp}.${format}`;
         download(text, name, format === 'har' ? 'application/json' : 'application/x-ndjson');
-        app.report(`exported ${count} frames to ${name}`);
+        app.report(`exported ${count} frames to ${name}${skippedText(skipped)}`);
       }, fail('export'));
   };
   exportNdjson.addEventListener('click', exportAs('ndjson'));

@@ -69,3 +69,27 @@ export function rowFields(line: string): string[] {
   }
   return fields;
 }
+
+/** A field already escaped (model/escape.ts `escapeWithRanges`): its text and where its escapes are. */
+export interface RangedField {
+  readonly text: string;
+  readonly ranges: readonly (readonly [number, number])[];
+}
+
+/**
+ * Like {@link rowLine}, also returning where the escapes of the fields ended up in the line (after
+ * cutting and padding), so that the row can show them in their own style.
+ */
+export function rowLineRanged(fields: readonly RangedField[]): { readonly line: string; readonly ranges: readonly (readonly [number, number])[] } {
+  let line = '';
+  const ranges: [number, number][] = [];
+  for (let i = 0; i < COLUMNS.length; i++) {
+    const column = COLUMNS[i]!;
+    const field = fields[i] ?? { text: '', ranges: [] };
+    const kept = column.width === 0 || field.text.length <= column.width ? field.text.length : column.width - 1;
+    const at = line.length + (column.right && column.width > field.text.length ? column.width - field.text.length : 0);
+    for (const [start, end] of field.ranges) if (start < kept) ranges.push([at + start, at + Math.min(end, kept)]);
+    line += fitColumn(field.text, column.width, column.right);
+  }
+  return { line, ranges };
+}

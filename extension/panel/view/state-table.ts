@@ -6,6 +6,7 @@
 import { formatClock, formatValue } from '../model/format.js';
 import type { StateModel } from '../model/state-view.js';
 import { UIStrings } from '../strings.js';
+import { setEscapedText } from './escaped-text.js';
 
 /** Most params rendered (the rest are counted in the footer). */
 const MAX_ROWS = 5000;
@@ -59,7 +60,7 @@ export class StateTable {
       tr.dataset['frame'] = String(p.frameId);
       for (const text of [p.address, formatValue(p.value), p.revision === null ? '' : String(p.revision), p.writer, formatClock(p.updated)]) {
         const td = document.createElement('td');
-        td.textContent = text;
+        setEscapedText(td, text);
         tr.append(td);
       }
       fragment.append(tr);

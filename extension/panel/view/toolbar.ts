@@ -15,6 +15,8 @@ export interface ToolbarEvents {
   onPause(paused: boolean): void;
   onClear(): void;
   onAutoScroll(on: boolean): void;
+  /** Full capture on/off (whole frames up to 1 MiB instead of their first 64 KiB). */
+  onFullCapture?(on: boolean): void;
 }
 
 export class Toolbar {
@@ -22,6 +24,7 @@ export class Toolbar {
   readonly pauseButton = el('button', 'pause', UIStrings.pause);
   readonly preserve = checkbox('preserve', UIStrings.preserveLog);
   readonly autoScroll = checkbox('autoscroll', UIStrings.autoScroll, true);
+  readonly fullCapture = checkbox('full-capture', UIStrings.fullCapture);
   readonly #direction = document.createElement('select');
   readonly #connection = document.createElement('select');
   readonly #types = document.createElement('details');
@@ -32,7 +35,8 @@ export class Toolbar {
   readonly #error = el('span', 'filter-error', '');
   readonly #knownTypes = new Set<string>();
   readonly #unchecked = new Set<string>();
-  readonly #connections = new Map<string, string>();
+  /** The menu's options by connection key: adding, renaming and removing one is O(1). */
+  readonly #connections = new Map<string, HTMLOptionElement>();
   #paused = false;
 
   constructor(readonly events: ToolbarEvents) {
@@ -46,6 +50,8 @@ export class Toolbar {
     const clear = el('button', 'clear', UIStrings.clear);
     clear.addEventListener('click', () => events.onClear());
     this.autoScroll.input.addEventListener('change', () => events.onAutoScroll(this.autoScroll.input.checked));
+    this.fullCapture.label.title = UIStrings.fullCaptureHelp;
+    this.fullCapture.input.addEventListener('change', () => events.onFullCapture?.(this.fullCapture.input.checked));
     fillSelect(this.#direction, [['all', UIStrings.directionAll], ['in', UIStrings.directionIn], ['out', UIStrings.directionOut]]);
     this.#direction.className = 'direction';
     this.#connection.className = 'connection';
@@ -62,7 +68,7 @@ export class Toolbar {
     for (const input of [this.#direction, this.#connection, this.#address, this.#text, this.#regex.input]) {
       input.addEventListener('input', () => this.emit());
     }
-    this.element.append(this.pauseButton, clear, this.preserve.label, this.autoScroll.label, sep(), this.#direction, this.#types, this.#connection, this.#address, this.#text, this.#regex.label, this.#error);
+    this.element.append(this.pauseButton, clear, this.preserve.label, this.autoScroll.label, this.fullCapture.label, sep(), this.#direction, this.#types, this.#connection, this.#address, this.#text, this.#regex.label, this.#error);
   }
 
   /** Current filter spec. */
@@ -102,17 +108,34 @@ export class Toolbar {
     this.#typeList.append(box.label);
   }
 
-  /** Adds or renames a connection option. */
+  /** Adds or renames a connection option (`label` already escaped). */
   setConnection(key: string, label: string): void {
-    if (this.#connections.get(key) === label) return;
-    this.#connections.set(key, label);
-    let option = [...this.#connection.options].find((o) => o.value === key);
+    let option = this.#connections.get(key);
     if (option === undefined) {
       option = document.createElement('option');
       option.value = key;
+      this.#connections.set(key, option);
       this.#connection.append(option);
-    }
+    } else if (option.textContent === label) return;
     option.textContent = label;
+  }
+
+  /** Removes a connection option; a filter on it falls back to all connections. */
+  removeConnection(key: string): void {
+    const option = this.#connections.get(key);
+    if (option === undefined) return;
+    this.#connections.delete(key);
+    const selected = option.selected;
+    option.remove();
+    if (selected) {
+      this.#connection.value = '';
+      this.emit();
+    }
+  }
+
+  /** Connection options in the menu (without "All connections"). */
+  get connectionCount(): number {
+    return this.#connections.size;
   }
 
   #restore(): void {

@@ -224,12 +224,25 @@ export class VirtualList {
     return [first, Math.max(0, last - first)];
   }
 
+  /**
+   * The scrolled height: the rows, plus less than one row of blank space below them so that the
+   * bottom scroll position is a whole number of rows. Why: following a stream keeps the list at the
+   * bottom, and without the pad the top row is cut in half whenever the viewport is not a multiple
+   * of the row height.
+   */
+  #contentHeight(): number {
+    const rows = this.#count * this.#rowHeight;
+    const view = this.element.clientHeight;
+    if (rows <= view) return rows;
+    return rows + ((this.#rowHeight - (view % this.#rowHeight)) % this.#rowHeight);
+  }
+
   #setHeight(): void {
-    this.#spacer.style.height = `${this.#count * this.#rowHeight}px`;
+    this.#spacer.style.height = `${this.#contentHeight()}px`;
   }
 
   #scrollToBottom(): void {
-    const bottom = Math.max(0, this.#count * this.#rowHeight - this.element.clientHeight);
+    const bottom = Math.max(0, this.#contentHeight() - this.element.clientHeight);
     if (this.element.scrollTop !== bottom) {
       this.#ownScroll = true;
       this.element.scrollTop = bottom;
@@ -265,8 +278,7 @@ export class VirtualList {
   /** Starts drawing the bottom of the list into the hidden page (the list follows new rows). */
   #startStage(): void {
     this.#lastRender = performance.now();
-    const height = this.#count * this.#rowHeight;
-    const [first, count] = this.#range(Math.max(0, height - this.element.clientHeight));
+    const [first, count] = this.#range(Math.max(0, this.#contentHeight() - this.element.clientHeight));
     if (first === this.#front.first && count === this.#front.count) {
       this.renderNow(); // nothing moved (e.g. rows changed in place): redraw what is in view directly
       return;
