@@ -14,8 +14,14 @@ const router = new Router(
   chrome.runtime.getURL(''),
   (tabId) => {
     // Every frame's relay of that tab connects (or already is). A tab without our content scripts
-    // (chrome:// pages, the Web Store) has no receiver: that rejection is expected and ignored.
-    chrome.tabs.sendMessage(tabId, { type: 'connect' }).catch(() => undefined);
+    // (site access "on click" or limited to other sites, chrome:// pages, the Web Store, a page
+    // loaded before the extension) has no receiver: its panels are told why nothing shows.
+    chrome.tabs.sendMessage(tabId, { type: 'connect' }).then(
+      (answer: unknown) => {
+        if (answer === undefined) router.noRelay(tabId, 'no content script answered');
+      },
+      (error: unknown) => router.noRelay(tabId, error instanceof Error ? error.message : String(error)),
+    );
   },
   {
     connected: (tabId) => deep.announce(tabId),

@@ -155,3 +155,58 @@ test('panel hooks: deep commands carry the tab of the panel port, and the last p
   evil.send({ type: 'deep', on: true } as never);
   expect(log).toHaveLength(4);
 });
+
+test('acks go to the relay of the named document only; full capture reaches every relay and later subscribes', () => {
+  const { router } = setup();
+  const p = panel(1);
+  router.accept(p);
+  const r1 = relay(1, 0);
+  const r2 = relay(1, 4);
+  router.accept(r1);
+  router.accept(r2);
+  r1.send({ type: 'hello', v: 1, doc: 'd1', url: '' });
+  r2.send({ type: 'hello', v: 1, doc: 'd2', url: '' });
+  p.send({ type: 'ack', doc: 'd2', n: 41 } as never);
+  p.send({ type: 'ack', doc: 'd2', n: 1e300 } as never); // not a safe integer: ignored
+  p.send({ type: 'capture', full: true } as never);
+  expect(r1.posted).toEqual([{ type: 'subscribe' }, { type: 'capture', full: true }]);
+  expect(r2.posted).toEqual([{ type: 'subscribe' }, { type: 'ack', n: 41 }, { type: 'capture', full: true }]);
+  const r3 = relay(1, 5);
+  router.accept(r3);
+  r3.send({ type: 'hello', v: 1, doc: 'd3', url: '' });
+  expect(r3.posted).toEqual([{ type: 'subscribe', full: true }]);
+});
+
+test('a tab whose content scripts did not answer is reported to its panels, unless a relay is connected', () => {
+  const { router } = setup();
+  const p = panel(1);
+  router.accept(p);
+  router.noRelay(1, 'Could not establish connection. Receiving end does not exist.');
+  expect(p.posted.at(-1)).toEqual({ type: 'no-content-script', detail: 'Could not establish connection. Receiving end does not exist.' });
+  const r = relay(1);
+  router.accept(r);
+  r.send({ type: 'hello', v: 1, doc: 'd1', url: '' });
+  const count = p.posted.length;
+  router.noRelay(1, 'late answer');
+  expect(p.posted).toHaveLength(count);
+});
+
+test('counters and chunks from a relay are range-checked before a panel sees them', () => {
+  const { router } = setup();
+  const p = panel(1);
+  router.accept(p);
+  const r = relay(1);
+  router.accept(r);
+  r.send({ type: 'hello', v: 1, doc: 'd1', url: '' });
+  const good = (events('d1', 'ok') as Extract<RelayMessage, { type: 'events' }>).chunks[0]!;
+  r.send({
+    type: 'events',
+    doc: 'd1',
+    backlog: false,
+    chunks: [good, { ...good, n0: 1e300 }, { ...good, skip: -1 }, { ...good, block: 7 } as never, null as never],
+    stats: { rejected: -5, evicted: 1.5, truncated: 2, behind: 'x', pageDispatched: 3, buffered: { events: 1, bytes: Infinity, maxEvents: 2, maxBytes: 3 } } as never,
+  });
+  const message = p.posted.at(-1) as Extract<PanelMessage, { type: 'events' }>;
+  expect(message.chunks).toHaveLength(1);
+  expect(message.stats).toEqual({ rejected: 0, evicted: 0, truncated: 2, behind: 0, pageDispatched: 3, buffered: { events: 1, bytes: 0, maxEvents: 2, maxBytes: 3 } });
+});

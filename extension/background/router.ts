@@ -5,18 +5,21 @@
  *   can change that. Its events go only to panels of that tab.
  * - A panel port is named `panel:<tabId>` (a devtools page has no `sender.tab`) and is accepted only
  *   when `port.sender.url` is a page of this extension.
- * - All state lives in ports, so a restarted worker rebuilds it when both sides reconnect.
+ * - All state lives in ports (and the tab's full-capture choice while a panel is open), so a
+ *   restarted worker rebuilds it when both sides reconnect.
+ * - What a relay reports is range-checked here before any panel sees it: counters are non-negative
+ *   safe integers (else 0), chunks have safe arrival numbers and the right field types (else dropped).
  *
  * @packageDocumentation
  */
-import { PANEL_PORT_PREFIX, RELAY_PORT, type PanelCommand, type PanelMessage, type RelayCommand, type RelayMessage } from '../shared/messages.js';
+import { PANEL_PORT_PREFIX, RELAY_PORT, type PanelCommand, type PanelMessage, type RelayCommand, type RelayMessage, type RelayStats, type WireChunk } from '../shared/messages.js';
 
 /** What the router tells deep mode (deep.ts); every call names the tab of the panel's own port. */
 export interface PanelHooks {
   /** A panel of the tab connected. */
   connected(tabId: number): void;
-  /** A panel of the tab sent a command (deep mode on/off). */
-  command(tabId: number, command: PanelCommand): void;
+  /** A panel of the tab sent a deep mode command (on/off). */
+  command(tabId: number, command: Extract<PanelCommand, { type: 'deep' }>): void;
   /** The tab's last panel went away. */
   lastGone(tabId: number): void;
 }
@@ -45,6 +48,8 @@ interface RelayEntry {
 export class Router {
   readonly #relays = new Map<TabId, Set<RelayEntry>>();
   readonly #panels = new Map<TabId, Set<RouterPort>>();
+  /** Tabs whose panel turned full capture on. */
+  readonly #fullCapture = new Set<TabId>();
 
   /**
    * @param extensionOrigin `chrome-extension://<id>/` — the only origin a panel may connect from.
@@ -69,6 +74,15 @@ export class Router {
   /** Number of relays connected for a tab. */
   relayCount(tabId: number): number {
     return this.#relays.get(tabId as TabId)?.size ?? 0;
+  }
+
+  /**
+   * The tab's content scripts did not answer the wake-up (`detail`: Chrome's error): unless a relay
+   * of the tab is connected after all, its panels are told that nothing can be captured there.
+   */
+  noRelay(tabId: number, detail: string): void {
+    if (this.relayCount(tabId) > 0) return;
+    this.#toPanels(tabId as TabId, { type: 'no-content-script', detail: String(detail).slice(0, 512) });
   }
 
   /** Takes a newly connected port; unknown or unauthorised ports are disconnected. */
@@ -102,7 +116,7 @@ export class Router {
         return;
       }
       this.#toPanels(tab, { type: 'document', frameId: entry.frameId, url: entry.url, doc: entry.doc });
-      entry.port.postMessage({ type: 'subscribe' } satisfies RelayCommand);
+      entry.port.postMessage((this.#fullCapture.has(tab) ? { type: 'subscribe', full: true } : { type: 'subscribe' }) satisfies RelayCommand);
     } else if (message.type === 'events' && entry.doc !== null) {
       // frameId and url come from the browser; doc must match what this port announced.
       this.#toPanels(tab, {
@@ -112,8 +126,8 @@ export class Router {
         doc: entry.doc,
         backlog: message.backlog === true,
         events: [],
-        chunks: Array.isArray(message.chunks) ? message.chunks : [],
-        stats: message.stats,
+        chunks: Array.isArray(message.chunks) ? message.chunks.filter(isWireChunk) : [],
+        stats: cleanStats(message.stats),
       });
     }
   }
@@ -132,17 +146,29 @@ export class Router {
         this.hooks?.lastGone(tab);
       }
     });
-    port.onMessage.addListener((message) => {
-      const command = message as Partial<PanelCommand> | null;
-      if (typeof command === 'object' && command !== null && command.type === 'deep' && typeof command.on === 'boolean') {
-        this.hooks?.command(tab, { type: 'deep', on: command.on });
-      }
-    });
+    port.onMessage.addListener((message) => this.#fromPanel(tab, message));
     this.wakeTab(tab);
     this.hooks?.connected(tab);
   }
 
+  #fromPanel(tab: TabId, message: unknown): void {
+    if (typeof message !== 'object' || message === null) return;
+    const command = message as Readonly<Record<string, unknown>>;
+    if (command['type'] === 'deep' && typeof command['on'] === 'boolean') {
+      this.hooks?.command(tab, { type: 'deep', on: command['on'] });
+    } else if (command['type'] === 'ack' && typeof command['doc'] === 'string' && Number.isSafeInteger(command['n'])) {
+      for (const entry of this.#relays.get(tab) ?? []) {
+        if (entry.doc === command['doc']) entry.port.postMessage({ type: 'ack', n: command['n'] as number } satisfies RelayCommand);
+      }
+    } else if (command['type'] === 'capture' && typeof command['full'] === 'boolean') {
+      if (command['full']) this.#fullCapture.add(tab);
+      else this.#fullCapture.delete(tab);
+      for (const entry of this.#relays.get(tab) ?? []) entry.port.postMessage({ type: 'capture', full: command['full'] } satisfies RelayCommand);
+    }
+  }
+
   #sleepRelays(tab: TabId): void {
+    this.#fullCapture.delete(tab);
     for (const entry of this.#relays.get(tab) ?? []) {
       entry.port.postMessage({ type: 'dormant' } satisfies RelayCommand);
       entry.port.disconnect();
@@ -172,4 +198,30 @@ function deleteFrom<V>(map: Map<TabId, Set<V>>, tab: TabId, value: V): void {
   if (set === undefined) return;
   set.delete(value);
   if (set.size === 0) map.delete(tab);
+}
+
+/** A count from a relay: a non-negative safe integer, else 0. */
+function countOf(value: unknown): number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : 0;
+}
+
+/** A relay's counters with every field range-checked (fields a relay did not send stay absent). */
+export function cleanStats(value: unknown): RelayStats {
+  const s = (typeof value === 'object' && value !== null ? value : {}) as Readonly<Record<string, unknown>>;
+  const stats: { -readonly [K in keyof RelayStats]: RelayStats[K] } = { rejected: countOf(s['rejected']), evicted: countOf(s['evicted']), truncated: countOf(s['truncated']) };
+  if (s['behind'] !== undefined) stats.behind = countOf(s['behind']);
+  if (s['pageDispatched'] !== undefined) stats.pageDispatched = countOf(s['pageDispatched']);
+  const b = s['buffered'];
+  if (typeof b === 'object' && b !== null) {
+    const f = b as Readonly<Record<string, unknown>>;
+    stats.buffered = { events: countOf(f['events']), bytes: countOf(f['bytes']), maxEvents: countOf(f['maxEvents']), maxBytes: countOf(f['maxBytes']) };
+  }
+  return stats;
+}
+
+/** True for a chunk whose numbers are safe and whose fields have the types the panel reads. */
+export function isWireChunk(value: unknown): value is WireChunk {
+  if (typeof value !== 'object' || value === null) return false;
+  const c = value as Readonly<Record<string, unknown>>;
+  return countOf(c['n0']) >= 1 && Number.isSafeInteger(c['skip']) && (c['skip'] as number) >= 0 && typeof c['block'] === 'string' && Array.isArray(c['cids']) && Array.isArray(c['events']);
 }

@@ -1,3 +1,5 @@
+import { runInNewContext } from 'node:vm';
+import { setFlagsFromString } from 'node:v8';
 import { expect, test } from 'vitest';
 import { ChunkBacklog } from './chunk-backlog.js';
 
@@ -49,4 +51,40 @@ test('stays correct across internal compaction', () => {
 test('refuses caps below 1', () => {
   expect(() => new ChunkBacklog(0, 10)).toThrow(RangeError);
   expect(() => new ChunkBacklog(10, 0)).toThrow(RangeError);
+});
+
+test('reports every eviction once, in order, with the chunk and the evicted range', () => {
+  const log: string[] = [];
+  const b = new ChunkBacklog<ReturnType<typeof chunk>>(5, 1e9, (c, first, count) => log.push(`${c.name}[${first}+${count}]`));
+  b.push(chunk('a', 3));
+  b.push(chunk('b', 3)); // one of a
+  b.push(chunk('c', 4)); // the rest of a and two of b
+  expect(log).toEqual(['a[0+1]', 'a[1+2]', 'b[0+2]']);
+  expect(b.evicted).toBe(5);
+});
+
+test('finds the first chunk after an arrival point by binary search', () => {
+  const b = new ChunkBacklog<ReturnType<typeof chunk> & { end: number }>(1000, 1e9);
+  for (let i = 1; i <= 9; i++) b.push({ ...chunk(`c${i}`, 1), end: i * 10 });
+  expect(b.search((c) => c.end <= 35)).toBe(3);
+  expect(b.search((c) => c.end <= 0)).toBe(0);
+  expect(b.search((c) => c.end <= 90)).toBe(9);
+  expect(b.at(3).name).toBe('c4');
+});
+
+test('a chunk evicted whole is released at once (garbage-collected, not kept until a later compaction)', async () => {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  const b = new ChunkBacklog<{ count: number; weight: number; skip: number; payload: ArrayBuffer }>(1000, 2 << 20);
+  let first: WeakRef<ArrayBuffer> | undefined;
+  const add = (): void => {
+    const payload = new ArrayBuffer(1 << 20);
+    first ??= new WeakRef(payload);
+    b.push({ count: 1, weight: payload.byteLength, skip: 0, payload });
+  };
+  for (let i = 0; i < 3; i++) add(); // the first one no longer fits in 2 MiB
+  expect(b.length).toBe(2);
+  await new Promise((r) => setTimeout(r, 0));
+  gc();
+  expect(first?.deref()).toBeUndefined();
 });

@@ -11,58 +11,129 @@
  *   can name its connections and report events. A wrapped socket stays the authority for its frames:
  *   the transport's frame events for that socket are dropped, so nothing is listed twice.
  *
+ * The page shares this world and runs after this script: it may replace any global or prototype
+ * method (`Function.prototype.call`, `EventTarget.prototype.dispatchEvent`, `CustomEvent`, typed
+ * array getters, `Promise.prototype.then`, `Map.prototype.set`, setters on `Array.prototype` or
+ * `Object.prototype`…) to read the secret event name or to slip forged events into a batch. So every
+ * function used after install is captured now and called through the saved `Reflect.apply`; every
+ * object handed to a native API that reads options has no prototype; and the arrays a batch is
+ * built in have no prototype either. Events the page dispatches itself (`isTrusted` false) are
+ * never taken for traffic: a `message` is listed marked `page`, an `open` or `close` becomes a marked
+ * error that changes no connection's state.
+ *
+ * What is kept of a frame: its real size always; its first DISPLAY_FRAME_BYTES bytes (or
+ * DISPLAY_TEXT_CHARS code units) while full capture is off, MAX_FRAME_BYTES / MAX_TEXT_CHARS while
+ * the panel turned it on. Nothing beyond that is copied or forwarded.
+ *
  * Named `.iife.ts` so crxjs inlines it as one synchronous script (its async loader would run after the
- * page's first sockets). Every primitive used later is captured now, before the page can replace it.
+ * page's first sockets).
  */
 import type { ClaspDevtoolsEvent, ClaspDevtoolsHook } from '../../src/transport/devtools-hook.js';
 import { BlockWriter, MAX_BLOCK_CIDS } from '../shared/frame-block.js';
-import { HOOK_ARENA_BYTES, HOOK_ARENA_FRAME_BYTES, HOOK_BATCH_EVENTS, HOOK_FLUSH_MS, MAX_FRAME_BYTES } from '../shared/limits.js';
-import { claimChannel, type Direction, type PageDetail, type PageEvent } from '../shared/messages.js';
+import {
+  DISPLAY_FRAME_BYTES,
+  DISPLAY_TEXT_CHARS,
+  HOOK_ARENA_BYTES,
+  HOOK_ARENA_FRAME_BYTES,
+  HOOK_BATCH_BYTES,
+  HOOK_BATCH_EVENTS,
+  HOOK_FLUSH_MS,
+  MAX_FRAME_BYTES,
+  MAX_PROTOCOLS,
+  MAX_TEXT_CHARS,
+} from '../shared/limits.js';
+import { claimChannel, CONFIG_SUFFIX, type Direction, type PageDetail, type PageEvent } from '../shared/messages.js';
 
 const HOOK_KEY = '__CLASP_DEVTOOLS_HOOK__';
 
 (() => {
   const win = window;
-  if (Object.prototype.hasOwnProperty.call(win, HOOK_KEY)) return;
+  const apply = Reflect.apply;
+  const construct = Reflect.construct;
+  const defineProperty = Object.defineProperty;
+  const describe = Object.getOwnPropertyDescriptor;
+  const setPrototypeOf = Object.setPrototypeOf;
+  const freeze = Object.freeze;
+  if (apply(Object.prototype.hasOwnProperty, win, [HOOK_KEY])) return;
   const doc = document;
   const root = doc.documentElement;
   if (root === null) return;
 
   const eventName = claimChannel(root);
 
+  /** The getter of an accessor on a prototype, captured now. */
+  const getterOf = (proto: object, name: string): (() => unknown) => {
+    const get = describe(proto, name)?.get;
+    if (get === undefined) throw new TypeError(`no getter ${name}`);
+    return get as () => unknown;
+  };
+  const NO_ARGS: readonly never[] = freeze([]);
   const NativeWS = win.WebSocket;
   const nativeProto = NativeWS.prototype;
   const nativeSend = nativeProto.send;
-  const construct = Reflect.construct;
-  const defineProperty = Object.defineProperty;
+  const readyStateOf = getterOf(nativeProto, 'readyState');
+  const urlOf = getterOf(nativeProto, 'url');
+  const protocolOf = getterOf(nativeProto, 'protocol');
   const dispatch = EventTarget.prototype.dispatchEvent;
   const addListener = EventTarget.prototype.addEventListener;
   const CustomEvt = CustomEvent;
+  const detailOf = getterOf(CustomEvent.prototype, 'detail');
+  const dataOf = getterOf(MessageEvent.prototype, 'data');
+  const codeOf = getterOf(CloseEvent.prototype, 'code');
+  const reasonOf = getterOf(CloseEvent.prototype, 'reason');
+  const wasCleanOf = getterOf(CloseEvent.prototype, 'wasClean');
   const AB = ArrayBuffer;
-  const isView = ArrayBuffer.isView;
-  const abSlice = ArrayBuffer.prototype.slice;
   const U8 = Uint8Array;
-  const BlobClass = Blob;
+  const u8Set = Uint8Array.prototype.set;
+  const isView = ArrayBuffer.isView;
+  const abLength = getterOf(AB.prototype, 'byteLength');
+  const typedArrayProto = Object.getPrototypeOf(Uint8Array.prototype) as object;
+  const taBuffer = getterOf(typedArrayProto, 'buffer');
+  const taOffset = getterOf(typedArrayProto, 'byteOffset');
+  const taLength = getterOf(typedArrayProto, 'byteLength');
+  const dvBuffer = getterOf(DataView.prototype, 'buffer');
+  const dvOffset = getterOf(DataView.prototype, 'byteOffset');
+  const dvLength = getterOf(DataView.prototype, 'byteLength');
+  const blobSize = getterOf(Blob.prototype, 'size');
   const blobSlice = Blob.prototype.slice;
   const blobBytes = Blob.prototype.arrayBuffer;
+  const promiseThen = Promise.prototype.then;
+  const strSlice = String.prototype.slice;
+  const NativeString = String;
+  const isArray = Array.isArray;
+  const NativeMap = Map;
+  const mapGet = Map.prototype.get;
+  const mapSet = Map.prototype.set;
+  const mapHas = Map.prototype.has;
+  const NativeWeakMap = WeakMap;
+  const weakGet = WeakMap.prototype.get;
+  const weakSet = WeakMap.prototype.set;
   const later = setTimeout;
   const perfNow = performance.now.bind(performance);
   const timeOrigin = performance.timeOrigin;
-  const getter = (name: string) => Object.getOwnPropertyDescriptor(nativeProto, name)?.get;
-  const readyStateOf = getter('readyState');
-  const urlOf = getter('url');
-  const protocolOf = getter('protocol');
 
-  const socketIds = new WeakMap<object, string>();
-  const transportToCid = new Map<string, { cid: string; wrapped: boolean }>();
+  /** An array with no prototype: index writes and reads never reach a setter the page defined. */
+  const newList = <T>(): T[] => {
+    const list: T[] = [];
+    setPrototypeOf(list, null);
+    return list;
+  };
+  const append = <T>(list: T[], item: T): void => {
+    list[list.length] = item;
+  };
+
+  const socketIds = new NativeWeakMap<object, string>();
+  const transportToCid = new NativeMap<string, { cid: string; wrapped: boolean }>();
   let seq = 0;
   let nextSocket = 1;
+  let full = false;
   // The current batch: small binary frames go into the block, everything else is an object whose
   // place a record of the block marks (see frame-block.ts).
   const block = new BlockWriter(HOOK_BATCH_EVENTS, HOOK_ARENA_BYTES);
-  let objects: PageEvent[] = [];
-  let cids: string[] = [];
-  let cidIndex = new Map<string, number>();
+  let objects = newList<PageEvent>();
+  let cids = newList<string>();
+  let cidIndex = new NativeMap<string, number>();
+  let batchBytes = 0;
   let flushScheduled = false;
 
   const now = (): number => timeOrigin + perfNow();
@@ -71,66 +142,129 @@ const HOOK_KEY = '__CLASP_DEVTOOLS_HOOK__';
     flushScheduled = false;
     if (block.count === 0) return;
     const detail: PageDetail = { block: block.take(), cids, events: objects };
-    objects = [];
-    cids = [];
-    cidIndex = new Map();
-    dispatch.call(doc, new CustomEvt(eventName, { detail }));
+    objects = newList();
+    cids = newList();
+    cidIndex = new NativeMap();
+    batchBytes = 0;
+    const init = { bubbles: false, cancelable: false, composed: false, detail };
+    setPrototypeOf(init, null); // the constructor reads its options: none may come from Object.prototype
+    apply(dispatch, doc, [new CustomEvt(eventName, init)]);
   };
 
-  // Events cross to the relay in batches: one cross-world dispatch per HOOK_FLUSH_MS or per full
-  // block, whichever comes first (a dispatch per message costs the page more than the capture
-  // itself). pagehide flushes what is left.
+  // Events cross to the relay in batches: one cross-world dispatch per HOOK_FLUSH_MS, per full
+  // block or per HOOK_BATCH_BYTES of payload, whichever comes first (a dispatch per message costs
+  // the page more than the capture itself). pagehide flushes what is left.
   const scheduleFlush = (): void => {
-    if (block.count >= HOOK_BATCH_EVENTS) flush();
+    if (block.count >= HOOK_BATCH_EVENTS || batchBytes >= HOOK_BATCH_BYTES) flush();
     else if (!flushScheduled) {
       flushScheduled = true;
       later(flush, HOOK_FLUSH_MS);
     }
   };
-  const push = (event: PageEvent): void => {
+  const push = (event: PageEvent, bytes = 0): void => {
     if (!block.fits(0)) flush();
     block.addObject();
-    objects[objects.length] = event; // index writes: the page may have replaced Array.prototype.push
+    append(objects, event);
+    batchBytes += bytes;
     scheduleFlush();
   };
-  addListener.call(win, 'pagehide', flush);
+  apply(addListener, win, ['pagehide', flush]);
+  // Full capture on/off from the relay (only the relay knows this name).
+  apply(addListener, doc, [
+    eventName + CONFIG_SUFFIX,
+    (event: Event) => {
+      try {
+        const on = apply(detailOf, event, NO_ARGS);
+        if (typeof on === 'boolean') full = on;
+      } catch {
+        // not a CustomEvent: ignored
+      }
+    },
+  ]);
 
-  /** Copies a large payload synchronously (the sender may reuse its buffer), capped at MAX_FRAME_BYTES. */
-  const copyBytes = (data: ArrayBuffer | ArrayBufferView): ArrayBuffer => {
-    if (data instanceof AB) return abSlice.call(data, 0, MAX_FRAME_BYTES) as ArrayBuffer;
-    const take = Math.min(data.byteLength, MAX_FRAME_BYTES);
-    return abSlice.call(data.buffer, data.byteOffset, data.byteOffset + take) as ArrayBuffer;
+  // The binary payload last read by binaryOf (module slots, not an object per frame).
+  let payloadBuffer: ArrayBuffer = new AB(0);
+  let payloadOffset = 0;
+  let payloadLength = 0;
+  /** Reads an ArrayBuffer or view through the captured getters. @returns false for anything else. */
+  const binaryOf = (data: unknown): boolean => {
+    if (typeof data !== 'object' || data === null) return false;
+    if (isView(data)) {
+      try {
+        payloadBuffer = apply(taBuffer, data, NO_ARGS) as ArrayBuffer;
+        payloadOffset = apply(taOffset, data, NO_ARGS) as number;
+        payloadLength = apply(taLength, data, NO_ARGS) as number;
+      } catch {
+        payloadBuffer = apply(dvBuffer, data, NO_ARGS) as ArrayBuffer; // a DataView
+        payloadOffset = apply(dvOffset, data, NO_ARGS) as number;
+        payloadLength = apply(dvLength, data, NO_ARGS) as number;
+      }
+      return true;
+    }
+    try {
+      payloadLength = apply(abLength, data, NO_ARGS) as number; // throws unless a real ArrayBuffer
+    } catch {
+      return false;
+    }
+    payloadBuffer = data as ArrayBuffer;
+    payloadOffset = 0;
+    return true;
   };
 
-  const frame = (cid: string, dir: Direction, data: unknown): void => {
+  /** Copies the first `take` bytes of the payload binaryOf read (the sender may reuse its buffer). */
+  const copyPayload = (take: number): ArrayBuffer => {
+    const out = new AB(take);
+    apply(u8Set, new U8(out), [new U8(payloadBuffer, payloadOffset, take), 0]);
+    return out;
+  };
+
+  const frame = (cid: string, dir: Direction, data: unknown, page: boolean): void => {
     const s = ++seq; // order and time are taken now, even when a Blob is read later
     const t = now();
-    if (typeof data === 'string') push({ k: 'frame', seq: s, t, cid, dir, text: data, size: data.length });
-    else if (data instanceof AB || isView(data)) {
-      const size = data.byteLength;
+    const frameCap = full ? MAX_FRAME_BYTES : DISPLAY_FRAME_BYTES;
+    if (typeof data === 'string') {
+      const cap = full ? MAX_TEXT_CHARS : DISPLAY_TEXT_CHARS;
+      // Cut here, not in the relay: the cross-world clone then copies only what is kept.
+      const text = data.length > cap ? (apply(strSlice, data, [0, cap]) as string) : data;
+      const event = { k: 'frame', seq: s, t, cid, dir, text, size: data.length } as const;
+      push(page ? { ...event, page: true } : event, text.length * 2);
+    } else if (binaryOf(data)) {
+      const size = payloadLength;
       // Only well-formed frames go into the block; a bad direction (from a transport's report) is
-      // forwarded as an object, so the relay refuses and counts it.
-      if (size > HOOK_ARENA_FRAME_BYTES || (dir !== 'in' && dir !== 'out')) {
-        push({ k: 'frame', seq: s, t, cid, dir, bytes: copyBytes(data), size });
+      // forwarded as an object, so the relay refuses and counts it. Page-dispatched ones carry a flag.
+      if (size > HOOK_ARENA_FRAME_BYTES || (dir !== 'in' && dir !== 'out') || page) {
+        const take = size < frameCap ? size : frameCap;
+        const bytes = copyPayload(take);
+        const event = { k: 'frame', seq: s, t, cid, dir, bytes, size } as const;
+        push(page ? { ...event, page: true } : event, take);
         return;
       }
-      if (!block.fits(size) || (cids.length >= MAX_BLOCK_CIDS && !cidIndex.has(cid))) flush();
-      let index = cidIndex.get(cid);
+      if (!block.fits(size) || (cids.length >= MAX_BLOCK_CIDS && !apply(mapHas, cidIndex, [cid]))) flush();
+      let index = apply(mapGet, cidIndex, [cid]) as number | undefined;
       if (index === undefined) {
         index = cids.length;
-        cids[index] = cid;
-        cidIndex.set(cid, index);
+        append(cids, cid);
+        apply(mapSet, cidIndex, [cid, index]);
       }
-      const bytes = data instanceof AB ? new U8(data) : new U8(data.buffer, data.byteOffset, size);
-      block.addBytes(t, s, size, index, dir === 'in' ? 0 : 1, bytes);
+      block.addBytes(t, s, size, index, dir === 'in' ? 0 : 1, new U8(payloadBuffer, payloadOffset, size), size);
       scheduleFlush();
-    } else if (data instanceof BlobClass) {
-      const size = data.size;
-      const part = blobSlice.call(data, 0, MAX_FRAME_BYTES);
-      (blobBytes.call(part) as Promise<ArrayBuffer>).then(
-        (bytes) => push({ k: 'frame', seq: s, t, cid, dir, bytes, size }),
-        (error: unknown) => push({ k: 'error', seq: s, t, cid, message: `Blob frame unreadable: ${String(error)}` }),
-      );
+    } else if (isBlob(data)) {
+      const size = apply(blobSize, data, NO_ARGS) as number;
+      const part = apply(blobSlice, data, [0, frameCap]) as Blob;
+      let settled = false; // a page cannot call these twice through a replaced `then`: it never sees them
+      apply(promiseThen, apply(blobBytes, part, NO_ARGS), [
+        (bytes: ArrayBuffer) => {
+          if (settled) return;
+          settled = true;
+          const event = { k: 'frame', seq: s, t, cid, dir, bytes, size } as const;
+          push(page ? { ...event, page: true } : event, apply(abLength, bytes, NO_ARGS) as number);
+        },
+        () => {
+          if (settled) return;
+          settled = true;
+          push({ k: 'error', seq: s, t, cid, message: 'Blob frame unreadable' });
+        },
+      ]);
     } else {
       // Not a payload type (only a page calling the hook with garbage gets here): forwarded so that
       // the relay refuses it and counts it, instead of dropping it silently here.
@@ -138,70 +272,144 @@ const HOOK_KEY = '__CLASP_DEVTOOLS_HOOK__';
     }
   };
 
+  const isBlob = (data: unknown): data is Blob => {
+    if (typeof data !== 'object' || data === null) return false;
+    try {
+      apply(blobSize, data, NO_ARGS);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+
+  /** Subprotocol names from the page's argument, as strings (at most MAX_PROTOCOLS). */
+  const protocolList = (protocols: unknown): string[] => {
+    const list = newList<string>();
+    if (typeof protocols === 'string') append(list, protocols);
+    else if (isArray(protocols)) {
+      const n = protocols.length < MAX_PROTOCOLS ? protocols.length : MAX_PROTOCOLS;
+      for (let i = 0; i < n; i++) append(list, NativeString(protocols[i]));
+    }
+    return list;
+  };
+
+  /** What a page-dispatched `open` or `close` event becomes: a marked error, no state change. */
+  const pageDispatched = (cid: string, what: string, detail = ''): void => {
+    push({ k: 'error', seq: ++seq, t: now(), cid, message: `the page dispatched a '${what}' event${detail} on this socket itself (not from the network)`, page: true });
+  };
+
+  const onMessage = (cid: string, event: Event): void => {
+    const page = event.isTrusted !== true; // an own, unforgeable property of every Event
+    let data: unknown;
+    try {
+      data = apply(dataOf, event, NO_ARGS);
+    } catch {
+      pageDispatched(cid, 'message'); // a plain Event named 'message'
+      return;
+    }
+    frame(cid, 'in', data, page);
+  };
+
+  const onClose = (cid: string, event: Event): void => {
+    if (event.isTrusted !== true) {
+      let detail = '';
+      try {
+        detail = ` (code ${apply(codeOf, event, NO_ARGS) as number})`;
+      } catch {
+        // a plain Event named 'close'
+      }
+      pageDispatched(cid, 'close', detail);
+      return;
+    }
+    push({
+      k: 'close',
+      seq: ++seq,
+      t: now(),
+      cid,
+      code: apply(codeOf, event, NO_ARGS) as number,
+      reason: apply(reasonOf, event, NO_ARGS) as string,
+      wasClean: apply(wasCleanOf, event, NO_ARGS) as boolean,
+    });
+  };
+
   const observe = (socket: WebSocket, protocols: unknown): string => {
     const cid = `w${nextSocket++}`;
-    socketIds.set(socket, cid);
-    const list = typeof protocols === 'string' ? [protocols] : Array.isArray(protocols) ? protocols.map(String) : [];
-    push({ k: 'conn', seq: ++seq, t: now(), cid, url: String(urlOf?.call(socket) ?? ''), protocols: list, source: 'websocket', attempt: 0 });
-    addListener.call(socket, 'open', () => push({ k: 'open', seq: ++seq, t: now(), cid, protocol: String(protocolOf?.call(socket) ?? '') }));
-    addListener.call(socket, 'message', (event) => frame(cid, 'in', (event as MessageEvent).data));
-    addListener.call(socket, 'close', (event) => {
-      const e = event as globalThis.CloseEvent;
-      push({ k: 'close', seq: ++seq, t: now(), cid, code: e.code, reason: e.reason, wasClean: e.wasClean });
-    });
+    apply(weakSet, socketIds, [socket, cid]);
+    let list: string[];
+    try {
+      list = protocolList(protocols);
+    } catch {
+      list = newList(); // the native constructor already accepted them; a second read may throw
+    }
+    push({ k: 'conn', seq: ++seq, t: now(), cid, url: apply(urlOf, socket, NO_ARGS) as string, protocols: list, source: 'websocket', attempt: 0 });
+    apply(addListener, socket, [
+      'open',
+      (event: Event) => {
+        if (event.isTrusted !== true) pageDispatched(cid, 'open');
+        else push({ k: 'open', seq: ++seq, t: now(), cid, protocol: apply(protocolOf, socket, NO_ARGS) as string });
+      },
+    ]);
+    apply(addListener, socket, ['message', (event: Event) => onMessage(cid, event)]);
+    apply(addListener, socket, ['close', (event: Event) => onClose(cid, event)]);
     return cid;
   };
 
-  const WrappedWebSocket = new Proxy(NativeWS, {
+  const handler: ProxyHandler<typeof WebSocket> = {
     construct(target, args, newTarget) {
       const socket = construct(target, args, newTarget) as WebSocket;
-      observe(socket, args[1]);
+      observe(socket, args.length > 1 ? args[1] : undefined);
       return socket;
     },
-  });
+  };
+  setPrototypeOf(handler, null); // every other trap is looked up on the handler: none may come from Object.prototype
+  const WrappedWebSocket = new Proxy(NativeWS, handler);
 
   const patched = {
     send(this: WebSocket, data: string | ArrayBufferLike | Blob | ArrayBufferView): void {
-      const wasOpen = readyStateOf?.call(this) === 1;
-      nativeSend.call(this, data as Parameters<WebSocket['send']>[0]); // throws exactly as native (e.g. InvalidStateError while CONNECTING)
+      const wasOpen = apply(readyStateOf, this, NO_ARGS) === 1;
+      apply(nativeSend, this, [data]); // throws exactly as native (e.g. InvalidStateError while CONNECTING)
       if (!wasOpen) return; // a send on a closing/closed socket never reaches the wire
-      const cid = socketIds.get(this) ?? observe(this, undefined);
-      frame(cid, 'out', data);
+      const cid = (apply(weakGet, socketIds, [this]) as string | undefined) ?? observe(this, undefined);
+      frame(cid, 'out', data, false);
     },
   };
-  defineProperty(nativeProto, 'send', { ...Object.getOwnPropertyDescriptor(nativeProto, 'send'), value: patched.send });
-  defineProperty(nativeProto, 'constructor', { ...Object.getOwnPropertyDescriptor(nativeProto, 'constructor'), value: WrappedWebSocket });
-  defineProperty(win, 'WebSocket', { ...Object.getOwnPropertyDescriptor(win, 'WebSocket'), value: WrappedWebSocket });
+  defineProperty(nativeProto, 'send', { ...describe(nativeProto, 'send'), value: patched.send });
+  defineProperty(nativeProto, 'constructor', { ...describe(nativeProto, 'constructor'), value: WrappedWebSocket });
+  defineProperty(win, 'WebSocket', { ...describe(win, 'WebSocket'), value: WrappedWebSocket });
 
   const fromTransport = (event: ClaspDevtoolsEvent): void => {
-    const tid = String(event.id);
+    const tid = NativeString(event.id);
     const t = typeof event.time === 'number' ? event.time : now();
     if (event.kind === 'connection') {
-      const wrappedCid = typeof event.socket === 'object' && event.socket !== null ? socketIds.get(event.socket) : undefined;
+      const wrappedCid = typeof event.socket === 'object' && event.socket !== null ? (apply(weakGet, socketIds, [event.socket]) as string | undefined) : undefined;
       const link = wrappedCid === undefined ? { cid: `t:${tid}`, wrapped: false } : { cid: wrappedCid, wrapped: true };
-      transportToCid.set(tid, link);
-      const protocols = Array.isArray(event.protocols) ? event.protocols.map(String) : [];
-      const base = { k: 'conn', seq: ++seq, t, cid: link.cid, url: String(event.url), protocols, source: String(event.source), attempt: Number(event.attempt) } as const;
-      push(event.name === undefined ? base : { ...base, name: String(event.name) });
+      apply(mapSet, transportToCid, [tid, link]);
+      const base = { k: 'conn', seq: ++seq, t, cid: link.cid, url: NativeString(event.url), protocols: protocolList(event.protocols), source: NativeString(event.source), attempt: Number(event.attempt) } as const;
+      push(event.name === undefined ? base : { ...base, name: NativeString(event.name) });
       return;
     }
-    const link = transportToCid.get(tid) ?? { cid: `t:${tid}`, wrapped: false };
-    if (event.kind === 'error') push({ k: 'error', seq: ++seq, t, cid: link.cid, message: String(event.message) });
+    const link = (apply(mapGet, transportToCid, [tid]) as { cid: string; wrapped: boolean } | undefined) ?? { cid: `t:${tid}`, wrapped: false };
+    if (event.kind === 'error') push({ k: 'error', seq: ++seq, t, cid: link.cid, message: NativeString(event.message) });
+    else if (event.kind !== 'frame' && event.kind !== 'open' && event.kind !== 'close') throw new TypeError('unknown kind');
     if (link.wrapped) return; // the wrapper already reports this socket's open, frames and close
-    if (event.kind === 'frame') frame(link.cid, event.direction, event.data);
-    else if (event.kind === 'open') push({ k: 'open', seq: ++seq, t, cid: link.cid, protocol: String(event.protocol) });
-    else if (event.kind === 'close') push({ k: 'close', seq: ++seq, t, cid: link.cid, code: event.code, reason: String(event.reason), wasClean: event.wasClean === true });
+    if (event.kind === 'frame') frame(link.cid, event.direction, event.data, false);
+    else if (event.kind === 'open') push({ k: 'open', seq: ++seq, t, cid: link.cid, protocol: NativeString(event.protocol) });
+    else if (event.kind === 'close') push({ k: 'close', seq: ++seq, t, cid: link.cid, code: event.code, reason: NativeString(event.reason), wasClean: event.wasClean === true });
   };
 
   const hook: ClaspDevtoolsHook = {
     version: 1,
     emit(event: ClaspDevtoolsEvent): void {
       try {
-        if (typeof event === 'object' && event !== null) fromTransport(event);
+        if (typeof event !== 'object' || event === null) throw new TypeError('not an event');
+        fromTransport(event);
       } catch {
-        // Contract: emit never throws into the transport. Malformed events are also refused by the relay.
+        // Contract: emit never throws into the transport. A malformed event (not an object, a
+        // throwing getter, a field of the wrong type) still reaches the relay as an event it
+        // refuses, so it is counted among the rejected ones.
+        push({ k: 'frame', seq: ++seq, t: now(), cid: 'emit', dir: 'in', size: -1 });
       }
     },
   };
-  defineProperty(win, HOOK_KEY, { value: Object.freeze(hook), writable: false, enumerable: false, configurable: false });
+  defineProperty(win, HOOK_KEY, { value: freeze(hook), writable: false, enumerable: false, configurable: false });
 })();

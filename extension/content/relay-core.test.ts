@@ -64,7 +64,15 @@ test('on subscribe sends the backlog as blocks (base64, arrival numbers), then l
 test('an empty backlog still answers the subscribe (the panel learns the counters)', () => {
   const { core, sent } = setup();
   core.command({ type: 'subscribe' });
-  expect(sent).toEqual([{ type: 'events', doc: 'doc-1', backlog: true, chunks: [], stats: { rejected: 0, evicted: 0, truncated: 0 } }]);
+  expect(sent).toEqual([
+    {
+      type: 'events',
+      doc: 'doc-1',
+      backlog: true,
+      chunks: [],
+      stats: { rejected: 0, evicted: 0, truncated: 0, behind: 0, pageDispatched: 0, buffered: { events: 0, bytes: 0, maxEvents: 20_000, maxBytes: 32 << 20 } },
+    },
+  ]);
 });
 
 test('a refused object event is counted and kept as a DROPPED record; its neighbours stay', () => {
@@ -128,14 +136,83 @@ test('object frames carry their own buffer, charged to the byte cap', () => {
   expect(core.stats.evicted).toBe(5);
 });
 
-test('a live batch evicted from the backlog before the timer fires still reaches the panel whole', () => {
+test('live events evicted before the relay could send them count as "panel fell behind", not as before-open', () => {
   const { core, sent, runTimers } = setup({ maxEvents: 2 });
   core.command({ type: 'subscribe' });
   core.acceptDetail(pageDetail(frames([1], [2])));
-  core.acceptDetail(pageDetail(frames([3], [4]))); // evicts 1 and 2 from the backlog
-  expect(core.stats.evicted).toBe(2);
+  core.acceptDetail(pageDetail(frames([3], [4]))); // evicts 1 and 2 before the timer fired
+  expect(core.stats).toMatchObject({ evicted: 0, behind: 2 });
   runTimers();
-  expect(chunksOf(sent[1]).flatMap(listed)).toEqual(['1:w1:01', '2:w1:02', '3:w1:03', '4:w1:04']);
+  expect(chunksOf(sent[1]).flatMap(listed)).toEqual(['3:w1:03', '4:w1:04']);
+  expect(sent[1]).toMatchObject({ stats: { behind: 2, evicted: 0 } });
+});
+
+test('evicting frames a panel already received is no loss: a long stream with the panel open reports nothing evicted', () => {
+  const { core, sent, runTimers } = setup({ maxEvents: 4 });
+  core.command({ type: 'subscribe' });
+  for (let i = 0; i < 50; i++) {
+    core.acceptDetail(pageDetail(frames([i], [i + 1])));
+    runTimers();
+  }
+  expect(core.buffered).toBe(4);
+  expect(core.stats).toMatchObject({ evicted: 0, behind: 0 });
+  expect(sent.slice(1).flatMap((m) => chunksOf(m).flatMap(listed))).toHaveLength(100);
+});
+
+test('frames evicted while no panel was subscribed are "evicted before the panel opened", exactly', () => {
+  const { core } = setup({ maxEvents: 3 });
+  core.command({ type: 'subscribe' });
+  core.acceptDetail(pageDetail(frames([1], [2])));
+  core.flush(); // 1 and 2 reached the panel
+  core.command({ type: 'dormant' });
+  for (let i = 0; i < 4; i++) core.acceptDetail(pageDetail(frames([3 + i]))); // 1, 2 (delivered) then 3 go
+  expect(core.stats).toMatchObject({ evicted: 1, behind: 0 });
+});
+
+test('once the panel acknowledges, at most the window is in flight; the backlog is the slack and catches up in big steps', () => {
+  const { core, sent } = setup({ windowBytes: 3000 });
+  const batch = (i: number) => pageDetail(frames(...Array.from({ length: 8 }, (_, k) => Array.from({ length: 100 }, () => (i + k) & 0xff))));
+  core.command({ type: 'subscribe' });
+  core.command({ type: 'ack', n: 0 }); // a panel that acknowledges
+  const sentRecords = () => sent.flatMap((m) => chunksOf(m).flatMap(listed)).length;
+  for (let i = 0; i < 10; i++) core.acceptDetail(batch(i));
+  core.flush();
+  const first = sentRecords();
+  expect(first).toBeGreaterThan(0);
+  expect(first).toBeLessThan(80); // about 3000 bytes' worth: the rest waits in the backlog
+  core.command({ type: 'ack', n: first });
+  expect(sentRecords()).toBeGreaterThan(first);
+  for (let i = 0; i < 20 && sentRecords() < 80; i++) core.command({ type: 'ack', n: sentRecords() });
+  expect(sentRecords()).toBe(80);
+  expect(core.stats).toMatchObject({ evicted: 0, behind: 0 });
+});
+
+test('a panel that acknowledges too slowly loses the oldest unsent frames, counted exactly as "behind"', () => {
+  const { core, sent } = setup({ windowBytes: 1, maxEvents: 10 });
+  core.command({ type: 'subscribe' });
+  core.command({ type: 'ack', n: 0 });
+  core.acceptDetail(pageDetail(frames([1], [2]))); // sent (the window always lets one chunk go)
+  core.flush();
+  for (let i = 0; i < 6; i++) core.acceptDetail(pageDetail(frames([3 + 2 * i], [4 + 2 * i]))); // 14 events, 12 unsent
+  expect(core.stats).toMatchObject({ behind: 2, evicted: 0 }); // 14 − 10 kept − 2 already sent
+  core.command({ type: 'ack', n: 2 });
+  const listedAll = sent.flatMap((m) => chunksOf(m).flatMap(listed));
+  expect(listedAll[0]).toBe('1:w1:01');
+  expect(listedAll[2]).toBe('5:w1:05'); // 3 and 4 were lost, and said so
+});
+
+test('counts page-dispatched events; full capture is passed on to the hook and reset when the panel goes', () => {
+  const told: boolean[] = [];
+  const core = new RelayCore('doc', () => undefined, () => undefined, {}, (full) => told.push(full));
+  core.acceptDetail(pageDetail([{ object: { k: 'frame', seq: 1, t: 1, cid: 'w1', dir: 'in', text: 'fake', size: 4, page: true } }]));
+  expect(core.stats.pageDispatched).toBe(1);
+  core.command({ type: 'subscribe', full: true });
+  core.command({ type: 'capture', full: true });
+  core.command({ type: 'capture', full: false });
+  core.command({ type: 'capture', full: true });
+  core.command({ type: 'dormant' });
+  expect(told).toEqual([true, false, true, false]);
+  expect(core.fullCapture).toBe(false);
 });
 
 test('a full live queue is sent without waiting for the timer (timers of a busy page run late)', () => {

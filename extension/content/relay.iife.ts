@@ -14,7 +14,7 @@
  * Named `.iife.ts` for crxjs: it must run synchronously at document_start, before any page script
  * could read the handshake attribute.
  */
-import { PROTOCOL_VERSION, claimChannel, RELAY_PORT, type RelayCommand, type RelayMessage } from '../shared/messages.js';
+import { CONFIG_SUFFIX, PROTOCOL_VERSION, claimChannel, RELAY_PORT, type RelayCommand, type RelayMessage } from '../shared/messages.js';
 import { RELAY_FLUSH_MS } from '../shared/limits.js';
 import { RelayCore } from './relay-core.js';
 
@@ -29,6 +29,9 @@ import { RelayCore } from './relay-core.js';
     crypto.randomUUID(),
     (message: RelayMessage) => port?.postMessage(message),
     (flush) => setTimeout(flush, RELAY_FLUSH_MS),
+    {},
+    // Only the hook listens on this name (it knows the secret); the detail is a plain boolean.
+    (full) => document.dispatchEvent(new CustomEvent(eventName + CONFIG_SUFFIX, { detail: full })),
   );
 
   document.addEventListener(eventName, (event) => core.acceptDetail((event as CustomEvent<unknown>).detail));
@@ -55,8 +58,11 @@ import { RelayCore } from './relay-core.js';
     current.postMessage({ type: 'hello', v: PROTOCOL_VERSION, doc: core.doc, url: location.href } satisfies RelayMessage);
   };
 
-  chrome.runtime.onMessage.addListener((message: unknown) => {
-    if (typeof message === 'object' && message !== null && (message as { type?: unknown }).type === 'connect') connect();
+  // The answer tells the service worker that this tab has a relay (see `no-content-script`).
+  chrome.runtime.onMessage.addListener((message: unknown, _sender, respond: (answer: unknown) => void) => {
+    if (typeof message !== 'object' || message === null || (message as { type?: unknown }).type !== 'connect') return;
+    connect();
+    respond({ relay: true });
   });
   connect();
 })();

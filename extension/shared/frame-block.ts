@@ -24,6 +24,8 @@
  * @packageDocumentation
  */
 
+import { MAX_TIME_MS } from './limits.js';
+
 /** Bytes before the first record. */
 export const BLOCK_HEADER_BYTES = 8;
 
@@ -136,7 +138,8 @@ export class BlockView {
       const cid = u16[i * U16_STRIDE + CID_U16]!;
       if (dir !== RECORD_DIR.in && dir !== RECORD_DIR.out) return `record ${i}: unknown direction ${dir}`;
       if (cid >= cidCount) return `record ${i}: connection index ${cid} of ${cidCount}`;
-      if (!Number.isFinite(f64[i * F64_STRIDE + T_F64])) return `record ${i}: time is not finite`;
+      const t = f64[i * F64_STRIDE + T_F64]!;
+      if (!(t >= -MAX_TIME_MS && t <= MAX_TIME_MS)) return `record ${i}: time ${t} outside the Date range`;
       if (len > size || len > maxFrameBytes) return `record ${i}: ${len} bytes kept of ${size}`;
       if (offset + len > end) return `record ${i}: payload runs past the block`;
       if (len < size) truncated += 1;
@@ -158,7 +161,7 @@ export interface BlockCheck {
 
 /**
  * Checks every record of an untrusted block: kinds and directions known, connection index within
- * `cidCount`, `len ≤ size` and `len ≤ maxFrameBytes`, finite time, payloads exactly filling the rest
+ * `cidCount`, `len ≤ size` and `len ≤ maxFrameBytes`, time within the JS Date range (±8.64e15 ms), payloads exactly filling the rest
  * of the block, and exactly `objectCount` OBJECT records. Allocates nothing per record.
  *
  * @param allowDropped accept DROPPED records (true for blocks from the relay, false from the page).
@@ -177,14 +180,16 @@ export function checkBlock(buffer: unknown, cidCount: number, objectCount: numbe
   return { ok: true, view, truncated: result };
 }
 
-// Captured when the hook loads (before any page script), so a page that replaces these globals later
-// cannot change what the writer does.
+// Captured when the hook loads (before any page script), so a page that replaces these globals or
+// their prototypes' methods later cannot see or change what the writer does: every method is called
+// through the saved Reflect.apply, never through a page-modifiable `Function.prototype.call`.
 const U8 = Uint8Array;
 const U16 = Uint16Array;
 const U32 = Uint32Array;
 const F64 = Float64Array;
 const AB = ArrayBuffer;
 const u8Set = Uint8Array.prototype.set;
+const apply = Reflect.apply;
 
 /**
  * Writes one batch of records and payloads (the hook's side). Reused across batches: {@link take}
@@ -197,6 +202,7 @@ export class BlockWriter {
   readonly #u16: Uint16Array;
   readonly #u8: Uint8Array;
   readonly #payloads: Uint8Array;
+  readonly #payloadBuffer: ArrayBuffer;
   #count = 0;
   #used = 0;
 
@@ -213,7 +219,8 @@ export class BlockWriter {
     this.#u32 = new U32(this.#records, BLOCK_HEADER_BYTES);
     this.#u16 = new U16(this.#records, BLOCK_HEADER_BYTES);
     this.#u8 = new U8(this.#records, BLOCK_HEADER_BYTES);
-    this.#payloads = new U8(payloadBytes);
+    this.#payloadBuffer = new AB(payloadBytes);
+    this.#payloads = new U8(this.#payloadBuffer);
   }
 
   /** Records in the current batch. */
@@ -226,11 +233,14 @@ export class BlockWriter {
     return this.#count < this.maxRecords && this.#used + len <= this.payloadBytes;
   }
 
-  /** Adds a binary frame; the caller checked {@link fits}. `src` is copied now. */
-  addBytes(t: number, seq: number, size: number, cid: number, dir: 0 | 1, src: Uint8Array): void {
-    this.#record(t, seq, size, src.length, cid, dir, RECORD_KIND.BYTES);
-    u8Set.call(this.#payloads, src, this.#used);
-    this.#used += src.length;
+  /**
+   * Adds a binary frame; the caller checked {@link fits}. `src` is copied now.
+   * @param len bytes of `src` (given, not read from `src`: a page may redefine typed-array getters).
+   */
+  addBytes(t: number, seq: number, size: number, cid: number, dir: 0 | 1, src: Uint8Array, len: number = src.length): void {
+    this.#record(t, seq, size, len, cid, dir, RECORD_KIND.BYTES);
+    apply(u8Set, this.#payloads, [src, this.#used]);
+    this.#used += len;
   }
 
   /** Marks the place of the batch's next object event; the caller checked {@link fits}(0). */
@@ -253,12 +263,13 @@ export class BlockWriter {
   /** The current batch as an exact-size block; the writer starts a new batch. */
   take(): ArrayBuffer {
     const recordBytes = BLOCK_HEADER_BYTES + this.#count * BLOCK_RECORD_BYTES;
-    const out = new U8(recordBytes + this.#used);
+    const buffer = new AB(recordBytes + this.#used);
+    const out = new U8(buffer);
     new U32(this.#records, 0, 1)[0] = this.#count;
-    u8Set.call(out, new U8(this.#records, 0, recordBytes), 0);
-    u8Set.call(out, new U8(this.#payloads.buffer, 0, this.#used), recordBytes);
+    apply(u8Set, out, [new U8(this.#records, 0, recordBytes), 0]);
+    apply(u8Set, out, [new U8(this.#payloadBuffer, 0, this.#used), recordBytes]);
     this.#count = 0;
     this.#used = 0;
-    return out.buffer;
+    return buffer; // not `out.buffer`: a page may redefine that getter
   }
 }

@@ -36,6 +36,12 @@ export function claimChannel(root: Element): string {
   return CHANNEL_PREFIX + channel;
 }
 
+/**
+ * Suffix of the event name on which the relay tells the hook its settings (`detail`: full capture
+ * on, a boolean). Only the two content scripts know the secret it follows.
+ */
+export const CONFIG_SUFFIX = ':config';
+
 /** Port name of a relay (content script). */
 export const RELAY_PORT = 'relay';
 
@@ -84,6 +90,12 @@ export interface FrameEvent<B = ArrayBuffer> extends PageEventBase {
   readonly bytes?: B;
   /** Size of the original message in bytes (UTF-16 units for text) before any truncation. */
   readonly size: number;
+  /**
+   * Added in issue 13: true when the page dispatched this `message` event itself
+   * (`ws.dispatchEvent(new MessageEvent(…))`, `event.isTrusted` false): not network traffic, to be
+   * shown marked as page-dispatched. Absent on real frames.
+   */
+  readonly page?: true;
 }
 
 /** The connection closed. */
@@ -98,6 +110,12 @@ export interface CloseEvent extends PageEventBase {
 export interface ErrorEvent extends PageEventBase {
   readonly k: 'error';
   readonly message: string;
+  /**
+   * Added in issue 13: true when the page dispatched an `open` or `close` event on a socket itself
+   * (`event.isTrusted` false). The hook reports such an event as this error (its `message` says
+   * what was dispatched) so that it never changes the connection's state in any panel.
+   */
+  readonly page?: true;
 }
 
 /** Any event the hook reports. */
@@ -133,14 +151,30 @@ export interface WireChunk {
   readonly events: readonly WireEvent[];
 }
 
-/** Counters a relay reports so that drops are visible in the panel. */
+/**
+ * Counters a relay reports so that drops are visible in the panel, each with one reason. Every
+ * count is exact and per document.
+ *
+ * Changed in issue 13 (fields added only): `evicted` now counts only events that no panel ever
+ * received (evicted while no panel was subscribed, i.e. before DevTools opened or while it was
+ * closed); events evicted while a panel was subscribed but before they were sent are `behind`.
+ */
 export interface RelayStats {
-  /** Events refused by validation (forged or malformed). */
+  /** Events refused by validation (forged, malformed or out of range: times outside the Date range, sizes or counts beyond their caps). */
   readonly rejected: number;
-  /** Oldest events evicted from the since-load buffer. */
+  /** Events evicted from the since-load buffer (its cap) that no panel ever received: lost before the panel opened. */
   readonly evicted: number;
   /** Frames whose payload was cut to the cap. */
   readonly truncated: number;
+  /**
+   * Events lost because the panel fell behind: evicted from the since-load buffer, while a panel
+   * was subscribed, before the relay could send them (the panel had not acknowledged what it had).
+   */
+  readonly behind?: number;
+  /** Events the page dispatched itself on a socket (untrusted `message`, `open`, `close`); listed marked, never as traffic. */
+  readonly pageDispatched?: number;
+  /** Events and payload bytes in the since-load buffer now, and its caps (for a "buffer n % full" display). */
+  readonly buffered?: { readonly events: number; readonly bytes: number; readonly maxEvents: number; readonly maxBytes: number };
 }
 
 /** Relay → service worker. */
@@ -155,8 +189,22 @@ export type RelayMessage =
       readonly stats: RelayStats;
     };
 
-/** Service worker → relay. */
-export type RelayCommand = { readonly type: 'subscribe' } | { readonly type: 'dormant' };
+/**
+ * Service worker → relay.
+ * - `subscribe`: send the since-load buffer, then stream; `full` (added in issue 13) turns full
+ *   capture on or off for the document (see `capture`).
+ * - `ack` (added in issue 13): a panel has taken every event up to arrival number `n`. From the
+ *   first `ack` on, the relay keeps at most RELAY_WINDOW_BYTES sent but not acknowledged; the rest
+ *   waits in its buffer and goes in steps of up to 4 MiB as acks arrive.
+ * - `capture` (added in issue 13): full capture on (frames kept up to MAX_FRAME_BYTES /
+ *   MAX_TEXT_CHARS) or off (DISPLAY_FRAME_BYTES / DISPLAY_TEXT_CHARS, the default), from the next
+ *   frame of the page on.
+ */
+export type RelayCommand =
+  | { readonly type: 'subscribe'; readonly full?: boolean }
+  | { readonly type: 'dormant' }
+  | { readonly type: 'ack'; readonly n: number }
+  | { readonly type: 'capture'; readonly full: boolean };
 
 /** Service worker → panel. `frameId` and `url` come from the browser (`port.sender`), not the page. */
 export type PanelMessage =
@@ -174,7 +222,16 @@ export type PanelMessage =
     }
   | { readonly type: 'document'; readonly frameId: number; readonly url: string; readonly doc: string }
   | { readonly type: 'document-gone'; readonly frameId: number; readonly doc: string }
-  | { readonly type: 'deep-state'; readonly state: DeepState; readonly detail: string };
+  | { readonly type: 'deep-state'; readonly state: DeepState; readonly detail: string }
+  /**
+   * Added in issue 13: the service worker asked the tab's content scripts to connect and none
+   * answered: the page has no relay (site access is "on click" or limited to other sites, or the
+   * page is not http(s), or it was loaded before the extension). Nothing of this page can be
+   * captured until the user grants access and the page is reloaded (`chrome.devtools
+   * .inspectedWindow.reload()`). Sent again whenever a panel connects while it holds; a later
+   * `document` message means a relay did connect. `detail` is Chrome's error text.
+   */
+  | { readonly type: 'no-content-script'; readonly detail: string };
 
 /**
  * Deep mode (chrome.debugger) of one tab, as the service worker reports it to that tab's panels:
@@ -183,5 +240,16 @@ export type PanelMessage =
  */
 export type DeepState = 'unavailable' | 'off' | 'attaching' | 'on' | 'cancelled' | 'error';
 
-/** Panel → service worker: the only commands a panel port may send (deep mode on explicit click). */
-export type PanelCommand = { readonly type: 'deep'; readonly on: boolean };
+/**
+ * Panel → service worker: the only commands a panel port may send.
+ * - `deep`: deep mode on/off (explicit click).
+ * - `ack` (added in issue 13): the panel has ingested every event of document `doc` up to arrival
+ *   number `n` (the last record of the last chunk it processed); forwarded to that document's relay.
+ *   A panel that never acks gets the old unthrottled stream.
+ * - `capture` (added in issue 13): full capture on/off for every document of the tab; kept by the
+ *   service worker for the tab while a panel is open.
+ */
+export type PanelCommand =
+  | { readonly type: 'deep'; readonly on: boolean }
+  | { readonly type: 'ack'; readonly doc: string; readonly n: number }
+  | { readonly type: 'capture'; readonly full: boolean };

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { MAX_FRAME_BYTES } from './limits.js';
+import { MAX_FRAME_BYTES, MAX_TEXT_CHARS } from './limits.js';
 import { pageDetail } from './detail-fixtures.js';
-import { base64ToBytes, bytesToBase64, parsePageDetail, parsePageEvent } from './validate.js';
+import { base64ToBytes, bytesToBase64, keepPrefix, parsePageDetail, parsePageEvent } from './validate.js';
 
 const header = { seq: 1, t: 1_700_000_000_000, cid: 'w1' };
 
@@ -16,6 +16,30 @@ describe('parsePageEvent', () => {
   test('accepts text frames and marks truncated ones', () => {
     expect(parsePageEvent({ k: 'frame', ...header, dir: 'in', text: 'hi', size: 2 })).toMatchObject({ ok: true, truncated: false });
     expect(parsePageEvent({ k: 'frame', ...header, dir: 'in', text: 'hi', size: 10 })).toMatchObject({ ok: true, truncated: true });
+  });
+
+  test('times at both ends of the Date range are accepted (every consumer can make a Date of them)', () => {
+    for (const t of [8.64e15, -8.64e15, 0]) {
+      const result = parsePageEvent({ k: 'open', ...header, t, protocol: '' });
+      expect(result.ok).toBe(true);
+      expect(Number.isNaN(new Date(result.ok ? result.event.t : NaN).getTime())).toBe(false);
+    }
+  });
+
+  test('keeps the page-dispatched flag of frames and errors, and nothing else of it', () => {
+    expect(parsePageEvent({ k: 'frame', ...header, dir: 'in', text: 'x', size: 1, page: true })).toMatchObject({ ok: true, event: { page: true } });
+    expect(parsePageEvent({ k: 'error', ...header, message: 'm', page: true })).toMatchObject({ ok: true, event: { page: true } });
+    const notFlagged = parsePageEvent({ k: 'frame', ...header, dir: 'in', text: 'x', size: 1, page: 'yes' });
+    expect(notFlagged.ok && 'page' in notFlagged.event).toBe(false);
+  });
+
+  test('a capped text is a copy of its kept part (the whole original is not kept alive)', () => {
+    const long = 'ab'.repeat(MAX_TEXT_CHARS);
+    const result = parsePageEvent({ k: 'frame', ...header, dir: 'in', text: long, size: long.length });
+    expect(result.ok && result.truncated).toBe(true);
+    const kept = result.ok && result.event.k === 'frame' ? result.event.text : undefined;
+    expect(kept).toBe(long.slice(0, MAX_TEXT_CHARS));
+    expect(keepPrefix('short', 10)).toBe('short');
   });
 
   test('caps a payload above MAX_FRAME_BYTES and reports it truncated', () => {
@@ -36,6 +60,13 @@ describe('parsePageEvent', () => {
     ['a size below the payload', { k: 'frame', ...header, dir: 'in', bytes: new ArrayBuffer(8), size: 2 }],
     ['a non-integer seq', { k: 'open', ...header, seq: 1.5, protocol: '' }],
     ['an infinite time', { k: 'open', ...header, t: Infinity, protocol: '' }],
+    ['a time beyond the Date range (1e300)', { k: 'frame', ...header, t: 1e300, dir: 'in', text: 'x', size: 1 }],
+    ['a time before the Date range', { k: 'open', ...header, t: -8.64e15 - 1, protocol: '' }],
+    ['a seq beyond the u32 range', { k: 'open', ...header, seq: 2 ** 32, protocol: '' }],
+    ['a size beyond the u32 range', { k: 'frame', ...header, dir: 'in', text: 'x', size: 2 ** 32 }],
+    ['a text longer than its size', { k: 'frame', ...header, dir: 'in', text: 'xyz', size: 2 }],
+    ['an attempt beyond the u32 range', { k: 'conn', ...header, url: 'ws://a', protocols: [], source: 'x', attempt: 2 ** 40 }],
+    ['a close code beyond 16 bits', { k: 'close', ...header, code: 70000, reason: '', wasClean: true }],
     ['an empty connection id', { k: 'open', ...header, cid: '', protocol: '' }],
     ['a non-numeric close code', { k: 'close', ...header, code: 'nope', reason: '', wasClean: true }],
     ['a close code above 65535', { k: 'close', ...header, code: 70000, reason: '', wasClean: true }],

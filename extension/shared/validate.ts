@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 import { checkBlock, MAX_BLOCK_CIDS, MAX_BLOCK_RECORDS, type BlockView } from './frame-block.js';
-import { MAX_FRAME_BYTES, MAX_PROTOCOLS, MAX_STRING_CHARS, MAX_TEXT_CHARS } from './limits.js';
+import { MAX_COUNT, MAX_FRAME_BYTES, MAX_PROTOCOLS, MAX_STRING_CHARS, MAX_TEXT_CHARS, MAX_TIME_MS } from './limits.js';
 import type { Direction, PageEvent } from './messages.js';
 
 /** Longest connection id accepted. */
@@ -17,16 +17,27 @@ function isFields(value: unknown): value is Fields {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function nonNegativeInteger(value: unknown): number | null {
-  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : null;
+/** A count or number within [0, MAX_COUNT] (what the frame block can hold), else null. */
+function count(value: unknown): number | null {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= MAX_COUNT ? value : null;
 }
 
-function finiteNumber(value: unknown): number | null {
-  return typeof value === 'number' && Number.isFinite(value) ? value : null;
+/** A wall-clock time within the JS Date range (so every consumer can make a Date of it), else null. */
+function time(value: unknown): number | null {
+  return typeof value === 'number' && value >= -MAX_TIME_MS && value <= MAX_TIME_MS ? value : null;
+}
+
+/**
+ * The first `cap` code units of `text` as a string of its own. Why a copy: V8's `slice` of a long
+ * string is a view that keeps the whole original alive (8 Mi chars kept for 64 Ki shown); a
+ * structured clone writes the kept part into a new string.
+ */
+export function keepPrefix(text: string, cap: number): string {
+  return text.length <= cap ? text : structuredClone(text.slice(0, cap));
 }
 
 function cappedString(value: unknown, cap: number = MAX_STRING_CHARS): string | null {
-  return typeof value === 'string' ? value.slice(0, cap) : null;
+  return typeof value === 'string' ? keepPrefix(value, cap) : null;
 }
 
 function direction(value: unknown): Direction | null {
@@ -57,8 +68,8 @@ export type ParseResult =
  */
 export function parsePageEvent(value: unknown): ParseResult {
   if (!isFields(value)) return { ok: false, reason: 'not an object' };
-  const seq = nonNegativeInteger(value['seq']);
-  const t = finiteNumber(value['t']);
+  const seq = count(value['seq']);
+  const t = time(value['t']);
   const cid = cappedString(value['cid'], MAX_CID_CHARS);
   if (seq === null || t === null || cid === null || cid === '') return { ok: false, reason: 'bad header' };
   const base = { seq, t, cid };
@@ -67,7 +78,7 @@ export function parsePageEvent(value: unknown): ParseResult {
       const url = cappedString(value['url']);
       const protos = protocols(value['protocols']);
       const source = cappedString(value['source'], 64);
-      const attempt = nonNegativeInteger(value['attempt']);
+      const attempt = count(value['attempt']);
       const name = value['name'] === undefined ? undefined : cappedString(value['name'], 256);
       if (url === null || protos === null || source === null || attempt === null || name === null) {
         return { ok: false, reason: 'bad conn' };
@@ -82,7 +93,7 @@ export function parsePageEvent(value: unknown): ParseResult {
     case 'frame':
       return parseFrame(value, base);
     case 'close': {
-      const code = nonNegativeInteger(value['code']);
+      const code = count(value['code']);
       const reason = cappedString(value['reason'], 256);
       const wasClean = value['wasClean'];
       if (code === null || code > 0xffff || reason === null || typeof wasClean !== 'boolean') {
@@ -92,7 +103,9 @@ export function parsePageEvent(value: unknown): ParseResult {
     }
     case 'error': {
       const message = cappedString(value['message']);
-      return message === null ? { ok: false, reason: 'bad error' } : { ok: true, truncated: false, event: { k: 'error', ...base, message } };
+      if (message === null) return { ok: false, reason: 'bad error' };
+      const event = { k: 'error', ...base, message } as const;
+      return { ok: true, truncated: false, event: value['page'] === true ? { ...event, page: true } : event };
     }
     default:
       return { ok: false, reason: 'unknown kind' };
@@ -101,18 +114,20 @@ export function parsePageEvent(value: unknown): ParseResult {
 
 function parseFrame(value: Fields, base: { seq: number; t: number; cid: string }): ParseResult {
   const dir = direction(value['dir']);
-  const size = nonNegativeInteger(value['size']);
+  const size = count(value['size']);
   if (dir === null || size === null) return { ok: false, reason: 'bad frame' };
+  const head = value['page'] === true ? { k: 'frame', ...base, dir, size, page: true } as const : { k: 'frame', ...base, dir, size } as const;
   const text = value['text'];
   const bytes = value['bytes'];
   if (typeof text === 'string' && bytes === undefined) {
-    const kept = text.slice(0, MAX_TEXT_CHARS);
-    return { ok: true, truncated: kept.length < size, event: { k: 'frame', ...base, dir, text: kept, size } };
+    const kept = keepPrefix(text, MAX_TEXT_CHARS);
+    if (size < kept.length) return { ok: false, reason: 'size below payload' };
+    return { ok: true, truncated: kept.length < size, event: { ...head, text: kept } };
   }
   if (bytes instanceof ArrayBuffer && text === undefined) {
     const kept = bytes.byteLength > MAX_FRAME_BYTES ? bytes.slice(0, MAX_FRAME_BYTES) : bytes;
     if (size < kept.byteLength) return { ok: false, reason: 'size below payload' };
-    return { ok: true, truncated: kept.byteLength < size, event: { k: 'frame', ...base, dir, bytes: kept, size } };
+    return { ok: true, truncated: kept.byteLength < size, event: { ...head, bytes: kept } };
   }
   return { ok: false, reason: 'bad payload' };
 }
