@@ -45,10 +45,10 @@ pub use connection::{deliver, live_connections, RECV_HIGH_WATER};
 pub use error::{Result, TransportError};
 pub use event::TransportEvent;
 pub use executor::{live_tasks, poll, spawn_local, yield_now, YieldNow, POLL_BUDGET};
-pub use time::{now_ms, sleep, timer_fired, Sleep};
-pub use traits::{LocalBoxFuture, TransportReceiver, TransportSender};
+pub use time::{now_ms, sleep, timeout, timer_fired, Elapsed, Sleep, Timeout};
+pub use traits::{LocalBoxFuture, Transport, TransportReceiver, TransportSender};
 pub use websocket::{
-    CloseFuture, ConnectFuture, WasmWebSocketConfig, WasmWebSocketReceiver, WasmWebSocketSender,
+    CloseFuture, ConnectFuture, KeepalivePolicy, ReconnectPolicy, WasmWebSocketConfig, WasmWebSocketReceiver, WasmWebSocketSender,
     WasmWebSocketTransport, MAX_CLOSE_REASON_BYTES, WS_SUBPROTOCOL,
 };
 

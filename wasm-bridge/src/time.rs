@@ -1,4 +1,4 @@
-//! Host time: [`sleep`] (a one-shot host timer that wakes the task) and [`now_ms`].
+//! Host time: [`sleep`] (a one-shot host timer that wakes the task), [`timeout`] and [`now_ms`].
 
 use std::cell::RefCell;
 use std::future::Future;
@@ -108,5 +108,44 @@ pub fn timer_fired(id: u32) {
     });
     if let Some(w) = waker {
         w.wake();
+    }
+}
+
+/// The error of [`timeout`]: the deadline passed first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Elapsed;
+
+impl std::fmt::Display for Elapsed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("deadline elapsed")
+    }
+}
+
+impl std::error::Error for Elapsed {}
+
+/// Runs `future` for at most `ms` milliseconds: `Ok(output)`, or `Err(Elapsed)` (the future is
+/// dropped, which cancels what it was doing). As `tokio::time::timeout`, with a host timer.
+pub fn timeout<F: Future>(ms: u32, future: F) -> Timeout<F> {
+    Timeout { future: Box::pin(future), sleep: sleep(ms) }
+}
+
+/// Future of [`timeout`].
+#[derive(Debug)]
+pub struct Timeout<F: Future> {
+    future: Pin<Box<F>>,
+    sleep: Sleep,
+}
+
+impl<F: Future> Future for Timeout<F> {
+    type Output = Result<F::Output, Elapsed>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        if let Poll::Ready(out) = self.future.as_mut().poll(cx) {
+            return Poll::Ready(Ok(out));
+        }
+        match Pin::new(&mut self.sleep).poll(cx) {
+            Poll::Ready(()) => Poll::Ready(Err(Elapsed)),
+            Poll::Pending => Poll::Pending,
+        }
     }
 }

@@ -40,3 +40,17 @@ pub trait TransportReceiver {
     /// The next event, or `None` once the connection is closed for good and every event was read.
     fn recv(&mut self) -> LocalBoxFuture<'_, Option<TransportEvent>>;
 }
+
+/// Opening a connection, as `clasp_transport::Transport`:
+/// `<WasmWebSocketTransport as Transport>::connect(url).await?`.
+pub trait Transport {
+    /// The sending half.
+    type Sender: TransportSender;
+    /// The receiving half.
+    type Receiver: TransportReceiver;
+
+    /// Connects to `url` with default settings.
+    ///
+    /// Errors: the transport's connect errors.
+    fn connect(url: &str) -> LocalBoxFuture<'static, Result<(Self::Sender, Self::Receiver)>>;
+}

@@ -10,7 +10,7 @@ use crate::connection::{register, ConnRef, OpenState};
 use crate::error::{Result, TransportError};
 use crate::event::TransportEvent;
 use crate::host::host;
-use crate::traits::{LocalBoxFuture, TransportReceiver, TransportSender};
+use crate::traits::{LocalBoxFuture, Transport, TransportReceiver, TransportSender};
 
 /// The CLASP WebSocket subprotocol (`clasp_core::WS_SUBPROTOCOL`).
 pub const WS_SUBPROTOCOL: &str = "clasp";
@@ -18,7 +18,49 @@ pub const WS_SUBPROTOCOL: &str = "clasp";
 /// Longest close reason the WebSocket API accepts, in UTF-8 bytes.
 pub const MAX_CLOSE_REASON_BYTES: usize = 123;
 
-/// Connection settings, passed to the TypeScript transport.
+/// Reconnection after a drop, done by the TypeScript transport (exponential backoff with jitter,
+/// growing ×1.5 per attempt). Only drops after a completed handshake are retried; a first
+/// connect that fails is an error of [`WasmWebSocketTransport::connect`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReconnectPolicy {
+    /// Whether to reconnect at all.
+    pub enabled: bool,
+    /// Delay before the first attempt, ms. Default: the transport's (5000).
+    pub min_delay_ms: Option<u32>,
+    /// Longest delay between attempts, ms. Default: the transport's (30000).
+    pub max_delay_ms: Option<u32>,
+    /// Attempts before giving up (then the receiver ends). Default: the transport's (10).
+    pub max_retries: Option<u32>,
+}
+
+impl ReconnectPolicy {
+    /// Reconnect with the transport's default delays.
+    pub const ON: ReconnectPolicy = ReconnectPolicy { enabled: true, min_delay_ms: None, max_delay_ms: None, max_retries: None };
+    /// Never reconnect.
+    pub const OFF: ReconnectPolicy = ReconnectPolicy { enabled: false, min_delay_ms: None, max_delay_ms: None, max_retries: None };
+}
+
+/// Dead-peer detection: a CLASP PING after `idle_ms` without any inbound frame, and the
+/// connection dropped (code 4001) when nothing arrives within `timeout_ms` after it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KeepalivePolicy {
+    /// Whether to send keepalive PINGs.
+    pub enabled: bool,
+    /// Idle time before a PING, ms. Default: the transport's (25000).
+    pub idle_ms: Option<u32>,
+    /// Time to wait for any frame after the PING, ms. Default: the transport's (10000).
+    pub timeout_ms: Option<u32>,
+}
+
+impl KeepalivePolicy {
+    /// Keepalive with the transport's default timings.
+    pub const ON: KeepalivePolicy = KeepalivePolicy { enabled: true, idle_ms: None, timeout_ms: None };
+    /// No keepalive.
+    pub const OFF: KeepalivePolicy = KeepalivePolicy { enabled: false, idle_ms: None, timeout_ms: None };
+}
+
+/// Connection settings, passed to the TypeScript transport. Fields left `None` take the value
+/// the page gave `WasmBridge` (`transportDefaults`), else the transport's default.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WasmWebSocketConfig {
     /// `ws://` or `wss://` URL of the relay.
@@ -32,6 +74,58 @@ pub struct WasmWebSocketConfig {
     pub high_water_mark: Option<u32>,
     /// Name shown for this connection in the CLASP DevTools panel. Default: none.
     pub name: Option<String>,
+    /// Reconnection after a drop. Default: the page's `transportDefaults` (none: no reconnect).
+    pub reconnect: Option<ReconnectPolicy>,
+    /// Keepalive PINGs. Default: the page's `transportDefaults` (none: no keepalive).
+    pub keepalive: Option<KeepalivePolicy>,
+}
+
+impl Default for WasmWebSocketConfig {
+    /// Every default and an empty URL (set `url` before connecting).
+    fn default() -> Self {
+        WasmWebSocketConfig::new("")
+    }
+}
+
+impl From<&str> for WasmWebSocketConfig {
+    fn from(url: &str) -> Self {
+        WasmWebSocketConfig::new(url)
+    }
+}
+
+impl From<String> for WasmWebSocketConfig {
+    fn from(url: String) -> Self {
+        WasmWebSocketConfig::new(url)
+    }
+}
+
+fn push_field(out: &mut String, key: &str, value: Option<u32>) {
+    if let Some(v) = value {
+        out.push_str(",\"");
+        out.push_str(key);
+        out.push_str("\":");
+        out.push_str(&v.to_string());
+    }
+}
+
+/// `{"a":1,"b":2}` from the present fields, `true` when none is, `false` when disabled.
+fn push_policy(out: &mut String, key: &str, enabled: bool, fields: &[(&str, Option<u32>)]) {
+    out.push_str(",\"");
+    out.push_str(key);
+    out.push_str("\":");
+    if !enabled {
+        out.push_str("false");
+    } else if fields.iter().all(|(_, v)| v.is_none()) {
+        out.push_str("true");
+    } else {
+        let mut body = String::new();
+        for (k, v) in fields {
+            push_field(&mut body, k, *v);
+        }
+        out.push('{');
+        out.push_str(&body[1..]);
+        out.push('}');
+    }
 }
 
 impl WasmWebSocketConfig {
@@ -43,6 +137,8 @@ impl WasmWebSocketConfig {
             connect_timeout_ms: None,
             high_water_mark: None,
             name: None,
+            reconnect: None,
+            keepalive: None,
         }
     }
 
@@ -52,17 +148,22 @@ impl WasmWebSocketConfig {
         push_json_string(&mut out, &self.url);
         out.push_str(",\"subprotocol\":");
         push_json_string(&mut out, &self.subprotocol);
-        if let Some(ms) = self.connect_timeout_ms {
-            out.push_str(",\"connectionTimeout\":");
-            out.push_str(&ms.to_string());
-        }
-        if let Some(hwm) = self.high_water_mark {
-            out.push_str(",\"highWaterMark\":");
-            out.push_str(&hwm.to_string());
-        }
+        push_field(&mut out, "connectionTimeout", self.connect_timeout_ms);
+        push_field(&mut out, "highWaterMark", self.high_water_mark);
         if let Some(name) = &self.name {
             out.push_str(",\"name\":");
             push_json_string(&mut out, name);
+        }
+        if let Some(r) = self.reconnect {
+            let fields = [
+                ("minReconnectionDelay", r.min_delay_ms),
+                ("maxReconnectionDelay", r.max_delay_ms),
+                ("maxRetries", r.max_retries),
+            ];
+            push_policy(&mut out, "reconnect", r.enabled, &fields);
+        }
+        if let Some(k) = self.keepalive {
+            push_policy(&mut out, "keepalive", k.enabled, &[("idleMs", k.idle_ms), ("timeoutMs", k.timeout_ms)]);
         }
         out.push('}');
         out
@@ -70,22 +171,52 @@ impl WasmWebSocketConfig {
 }
 
 /// Entry point: opens connections.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct WasmWebSocketTransport;
+#[derive(Debug, Default, Clone)]
+pub struct WasmWebSocketTransport {
+    config: WasmWebSocketConfig,
+}
 
 impl WasmWebSocketTransport {
+    /// A transport with default settings (as `clasp_transport`'s `WasmWebSocketTransport::new`).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A transport whose connections use `config` (its `url` is replaced by each `open`'s).
+    pub fn with_config(config: WasmWebSocketConfig) -> Self {
+        WasmWebSocketTransport { config }
+    }
+
+    /// Connects to `url` with this transport's settings.
+    ///
+    /// Errors: as [`connect`](Self::connect).
+    pub fn open(&self, url: &str) -> ConnectFuture {
+        Self::connect(WasmWebSocketConfig { url: url.to_string(), ..self.config.clone() })
+    }
+
     /// Connects and resolves once the handshake completed (the receiver's first event is
-    /// `Connected`). Dropping the future before it resolves cancels the attempt on the host.
+    /// `Connected`). Takes a URL (`&str`, `String`) or a [`WasmWebSocketConfig`]. Dropping the
+    /// future before it resolves cancels the attempt on the host.
     ///
     /// Errors: [`InvalidUrl`](TransportError::InvalidUrl), [`Timeout`](TransportError::Timeout),
     /// [`ConnectionFailed`](TransportError::ConnectionFailed) (refused, subprotocol rejected).
-    pub fn connect(config: WasmWebSocketConfig) -> ConnectFuture {
+    pub fn connect(config: impl Into<WasmWebSocketConfig>) -> ConnectFuture {
+        let config = config.into();
         ConnectFuture { conn: Some(register(&config.url)), config_json: config.to_json() }
     }
 
-    /// [`connect`](Self::connect) with default settings, as the reference's `Transport::connect(url)`.
+    /// [`connect`](Self::connect) with default settings.
     pub fn connect_url(url: &str) -> ConnectFuture {
         Self::connect(WasmWebSocketConfig::new(url))
+    }
+}
+
+impl Transport for WasmWebSocketTransport {
+    type Sender = WasmWebSocketSender;
+    type Receiver = WasmWebSocketReceiver;
+
+    fn connect(url: &str) -> LocalBoxFuture<'static, Result<(Self::Sender, Self::Receiver)>> {
+        Box::pin(WasmWebSocketTransport::connect(url))
     }
 }
 

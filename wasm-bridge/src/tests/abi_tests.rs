@@ -92,3 +92,47 @@ fn reports_reach_the_host() {
     console::report("{\"seen\":1}");
     assert_eq!(host.calls.borrow().last(), Some(&Call::Report("{\"seen\":1}".into())));
 }
+
+#[test]
+fn timeout_gives_the_output_or_elapsed_and_cancels_its_timer() {
+    let host = setup();
+    // The deadline first: the inner future (a longer sleep) is dropped, its timer cancelled.
+    let late = spawn_capture(timeout(10, sleep(5000)));
+    run();
+    let ids: Vec<(u32, u32)> = host
+        .calls
+        .borrow()
+        .iter()
+        .filter_map(|c| match c {
+            Call::SetTimer(id, ms) => Some((*id, *ms)),
+            _ => None,
+        })
+        .collect();
+    let deadline = ids.iter().find(|(_, ms)| *ms == 10).expect("deadline timer").0;
+    let inner = ids.iter().find(|(_, ms)| *ms == 5000).expect("inner timer").0;
+    timer_fired(deadline);
+    run();
+    assert_eq!(*late.borrow(), Some(Err(Elapsed)));
+    assert!(host.calls.borrow().contains(&Call::CancelTimer(inner)));
+
+    // The future first: its output, and the deadline timer cancelled.
+    let early = spawn_capture(timeout(1000, async { 7 }));
+    run();
+    assert_eq!(*early.borrow(), Some(Ok(7)));
+}
+
+#[test]
+fn config_json_carries_per_connection_reconnect_and_keepalive() {
+    let mut c = WasmWebSocketConfig { url: "ws://h/".into(), ..Default::default() };
+    assert_eq!(c.to_json(), r#"{"url":"ws://h/","subprotocol":"clasp"}"#);
+    c.reconnect = Some(ReconnectPolicy::ON);
+    c.keepalive = Some(KeepalivePolicy::OFF);
+    assert_eq!(c.to_json(), r#"{"url":"ws://h/","subprotocol":"clasp","reconnect":true,"keepalive":false}"#);
+    c.reconnect = Some(ReconnectPolicy { min_delay_ms: Some(250), max_retries: Some(3), ..ReconnectPolicy::ON });
+    c.keepalive = Some(KeepalivePolicy { idle_ms: Some(1000), ..KeepalivePolicy::ON });
+    assert_eq!(
+        c.to_json(),
+        r#"{"url":"ws://h/","subprotocol":"clasp","reconnect":{"minReconnectionDelay":250,"maxRetries":3},"keepalive":{"idleMs":1000}}"#
+    );
+    assert_eq!(WasmWebSocketConfig::from("ws://x/"), WasmWebSocketConfig::new("ws://x/"));
+}
