@@ -81,7 +81,7 @@ async function main(): Promise<void> {
     optimizeDeps: { noDiscovery: true, include: [] },
   });
   await vite.listen();
-  const pagePort = (vite.httpServer?.address() as AddressInfo).port;
+  const pagePort = (vite.httpServer!.address() as AddressInfo).port;
   const chromium = await launchChromium();
   try {
     const page = await chromium.context.newPage();

@@ -32,6 +32,7 @@ function countCargo(output) {
 }
 
 const steps = [
+  { name: 'lint (oxlint)', cmd: 'npm', args: ['run', '--silent', 'lint'] },
   { name: 'typecheck', cmd: 'npm', args: ['run', '--silent', 'typecheck'] },
   { name: 'build (library → dist/)', cmd: 'npm', args: ['run', '--silent', 'build'] },
   { name: 'build (example Rust client → .wasm)', cmd: 'npm', args: ['run', '--silent', 'build:wasm'] },

@@ -111,7 +111,7 @@ export class SocketLink implements Link {
     const staged = this.staged ?? [];
     while (staged.length > 0 && !this.aborted) {
       const next = await staged[0];
-      staged.shift();
+      void staged.shift(); // the promise just awaited
       if (this.aborted || next === undefined) return;
       if (next instanceof Uint8Array || typeof next === 'string') void this.events.message(next);
       else this.events.close(next);

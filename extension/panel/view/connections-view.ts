@@ -50,7 +50,12 @@ export class ConnectionsView {
     let skip = all.size - MAX_CONNECTION_CARDS;
     for (const conn of all.values()) if (skip-- <= 0) shown.push(conn);
     const keep = new Set(shown.map((c) => c.key));
-    for (const [key, view] of this.#cards) if (!keep.has(key)) (view.card.remove(), this.#cards.delete(key));
+    for (const [key, view] of this.#cards) {
+      if (!keep.has(key)) {
+        view.card.remove();
+        this.#cards.delete(key);
+      }
+    }
     this.#more.textContent = all.size > shown.length ? `${all.size - shown.length} older connections not drawn (the newest ${MAX_CONNECTION_CARDS} are)` : '';
     const style = getComputedStyle(document.documentElement);
     for (const conn of shown) {
