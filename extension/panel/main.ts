@@ -11,6 +11,7 @@ import { openPanelPort } from './port.js';
 import { Recording } from './recording.js';
 import { DeepModeView } from './view/deep-mode.js';
 import { addRecordBar } from './view/record-bar.js';
+import { addRecordingsView } from './view/recordings-view.js';
 import { SiteAccessBanner } from './view/site-access.js';
 
 /** Time after the port opens with no relay of the page before the panel checks why, in milliseconds. */
@@ -22,6 +23,7 @@ const recording = new Recording(app.model, (message, isError) => app.report(mess
 app.observers.push({ add: (frames) => recording.append(frames), clear: () => undefined });
 
 addRecordBar(app, recording, () => app.model.topUrl);
+addRecordingsView(app, recording);
 
 // chrome.debugger exists only in the deep build flavour (manifest permission "debugger").
 const deepAvailable = typeof (chrome as { debugger?: unknown }).debugger === 'object';

@@ -66,6 +66,21 @@ export class Recording {
     return this.#recorder !== null;
   }
 
+  /** The panel's frame log (opened on first use); the Recordings view shares it. */
+  log(): Promise<FrameLog> {
+    return this.#open();
+  }
+
+  /** The recorder while recording, else null. */
+  get recorder(): FrameRecorder | null {
+    return this.#recorder;
+  }
+
+  /** Panel records of frames read from a stored session, shown as a new imported document. */
+  toRecords(frames: readonly RecordedFrame[], connections: Record<string, { url?: string; protocol?: string }>, label: string, doc = `${IMPORT_DOC_PREFIX}${++this.#imports}`): { doc: string; records: FrameRecord[] } {
+    return { doc, records: frames.map((f) => this.#toRecord(doc, f, connections, label)) };
+  }
+
   #open(): Promise<FrameLog> {
     this.#log ??= FrameLog.open();
     return this.#log;

@@ -17,9 +17,19 @@ import type { FrameRecord } from './types.js';
 
 const SHOW_ALL: CompiledFilter = { ok: true, isEmpty: true, test: () => true };
 
-/** Order of the list: time, then arrival. */
+/**
+ * Order of the list: time, then arrival. A total order for any time a page reported: NaN sorts
+ * last (with +Infinity), so a forged time cannot break the list's sorted invariants.
+ */
 export function compareFrames(a: FrameRecord, b: FrameRecord): number {
-  return a.t - b.t || a.id - b.id;
+  const d = a.t - b.t;
+  if (d < 0) return -1;
+  if (d > 0) return 1;
+  if (d === 0) return a.id - b.id;
+  // NaN: a NaN time, or two infinities of one sign
+  const ta = Number.isNaN(a.t) ? Number.POSITIVE_INFINITY : a.t;
+  const tb = Number.isNaN(b.t) ? Number.POSITIVE_INFINITY : b.t;
+  return ta < tb ? -1 : ta > tb ? 1 : a.id - b.id;
 }
 
 /** Frames kept by the panel plus the filtered view of them. */

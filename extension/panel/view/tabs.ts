@@ -15,18 +15,25 @@ export class Tabs {
   /** Called with the id of the newly shown tab. */
   onChange: (id: string) => void = () => undefined;
 
-  constructor(readonly tabs: readonly TabSpec[]) {
+  readonly tabs: TabSpec[] = [];
+
+  constructor(tabs: readonly TabSpec[]) {
     this.element.className = 'tabs';
     this.element.setAttribute('role', 'tablist');
-    for (const tab of tabs) {
-      const button = document.createElement('button');
-      button.type = 'button';
-      button.className = `tab tab-${tab.id}`;
-      button.textContent = tab.label;
-      button.setAttribute('role', 'tab');
-      button.addEventListener('click', () => this.show(tab.id));
-      this.element.append(button);
-    }
+    for (const tab of tabs) this.add(tab);
+  }
+
+  /** Adds a tab after the others (its view is hidden until shown). */
+  add(tab: TabSpec): void {
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.className = `tab tab-${tab.id}`;
+    button.textContent = tab.label;
+    button.setAttribute('role', 'tab');
+    button.addEventListener('click', () => this.show(tab.id));
+    this.element.append(button);
+    this.tabs.push(tab);
+    tab.view.hidden = this.#current !== tab.id;
   }
 
   /** Id of the shown tab. */
