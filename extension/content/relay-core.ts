@@ -50,7 +50,8 @@ const EVENT_OVERHEAD = 64;
 /** Converts one object event to its JSON-safe wire form. */
 export function toWire(n: number, event: PageEvent): WireEvent {
   if (event.k === 'frame' && event.bytes !== undefined) {
-    return { k: 'frame', seq: event.seq, t: event.t, cid: event.cid, dir: event.dir, bytes: bytesToBase64(new Uint8Array(event.bytes)), size: event.size, n };
+    const wire = { k: 'frame', seq: event.seq, t: event.t, cid: event.cid, dir: event.dir, bytes: bytesToBase64(new Uint8Array(event.bytes)), size: event.size, n } as const;
+    return event.page === true ? { ...wire, page: true } : wire;
   }
   return { ...event, n } as WireEvent;
 }
