@@ -119,6 +119,7 @@ fn segment_matches(segment: &str, pattern: &str) -> bool {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Pattern {
     address: Address,
+    wild: bool,
 }
 
 impl Pattern {
@@ -126,15 +127,19 @@ impl Pattern {
     ///
     /// Errors: [`Error::InvalidAddress`] as [`Address::parse`].
     pub fn compile(s: &str) -> Result<Self> {
-        Ok(Pattern { address: Address::parse(s)? })
+        let address = Address::parse(s)?;
+        let wild = address.is_pattern();
+        Ok(Pattern { address, wild })
     }
 
     /// True when `addr` matches (exact comparison for a pattern without wildcards).
     pub fn matches(&self, addr: &str) -> bool {
-        if self.address.is_pattern() {
-            glob_match(self.address.as_str(), addr)
-        } else {
-            addr == self.address.as_str()
+        if !self.wild {
+            return addr == self.address.as_str();
+        }
+        match addr.strip_prefix('/') {
+            Some(rest) => match_segments(&rest.split('/').collect::<Vec<&str>>(), &self.address.segments),
+            None => false,
         }
     }
 
