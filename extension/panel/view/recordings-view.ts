@@ -230,7 +230,8 @@ export class RecordingsView {
       this.#replayStatus.textContent = `replaying recording ${sessionId} …`;
       replay.run.addEventListener('progress', (e) => {
         const p = e as ReplayProgressEvent;
-        this.#progress.value = p.duration > 0 ? p.position / p.duration : p.done ? 1 : 0;
+        // duration is an outer bound under filters: the last event says done.
+        this.#progress.value = p.done ? 1 : p.duration > 0 ? Math.min(1, p.position / p.duration) : 0;
         this.#replayStatus.textContent = progressText(p, total);
       });
       const result = await replay.done;

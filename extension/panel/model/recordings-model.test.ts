@@ -1,0 +1,47 @@
+/**
+ * What's tested: the retention setting (defaults, hostile stored values, 0 = no limit), byte and
+ * duration formats, a session's row, and the recording-state line.
+ */
+import { describe, expect, test } from 'vitest';
+import type { SessionRecord } from '../../../src/recorder/index.js';
+import {
+  formatBytes, formatDuration, loadRetention, parseRetention, recordingStateText, RETENTION_DEFAULTS, RETENTION_KEY, sessionRow, storeText, toRetention,
+} from './recordings-model.js';
+
+const store = (raw: string | null): Pick<Storage, 'getItem'> => ({ getItem: (k) => (k === RETENTION_KEY ? raw : null) });
+
+describe('retention setting', () => {
+  test('defaults to 500 MB and 30 days; stored values are validated field by field', () => {
+    expect(loadRetention(store(null))).toEqual({ maxMb: 500, maxDays: 30 });
+    expect(loadRetention(store('{"maxMb":100,"maxDays":7}'))).toEqual({ maxMb: 100, maxDays: 7 });
+    expect(loadRetention(store('not json'))).toEqual(RETENTION_DEFAULTS);
+    expect(loadRetention(store('{"maxMb":-1,"maxDays":"7"}'))).toEqual(RETENTION_DEFAULTS);
+    expect(loadRetention(store('{"__proto__":{"maxMb":1}}'))).toEqual(RETENTION_DEFAULTS);
+    expect(parseRetention({ maxMb: NaN, maxDays: 3 })).toEqual({ setting: { maxMb: 500, maxDays: 3 }, ok: false });
+  });
+
+  test('as FrameLog retention: 0 means no limit', () => {
+    expect(toRetention({ maxMb: 500, maxDays: 30 }, [4])).toEqual({ maxBytes: 500 * 1024 * 1024, maxAgeMs: 30 * 86_400_000, keep: [4] });
+    expect(toRetention({ maxMb: 0, maxDays: 0 })).toEqual({ keep: [] });
+  });
+});
+
+describe('formats', () => {
+  test('bytes and durations', () => {
+    expect([0, 1023, 1024, 1536, 5 * 1024 * 1024, 3 * 1024 ** 4].map(formatBytes)).toEqual(['0 B', '1023 B', '1.0 KB', '1.5 KB', '5.0 MB', '3.0 TB']);
+    expect([0, 4500, 61_000, 3_723_000].map(formatDuration)).toEqual(['0:00.0', '0:04.5', '1:01', '1:02:03']);
+    expect(formatDuration(-1)).toBe('');
+  });
+
+  test('a session row, live or not closed, and the recording state', () => {
+    const s: SessionRecord = {
+      id: 3, name: 'show', origin: '', url: '', startedAt: 1_700_000_000_000, endedAt: null, frameCount: 10, byteCount: 2048,
+      nextSeq: 12, droppedFrames: 2, evictedFrames: 0, connections: { a: {}, b: { url: 'ws://x' } },
+    };
+    expect(sessionRow(s, true)).toMatchObject({ id: 3, duration: 'recording', frames: 10, bytes: '2.0 KB', connections: 2, dropped: 2 });
+    expect(sessionRow(s, false).duration).toBe('not closed');
+    expect(sessionRow({ ...s, endedAt: s.startedAt + 90_000 }, false).duration).toBe('1:30');
+    expect(recordingStateText(3, { appended: 12, committed: 10, queued: 2, dropped: 0 }, 2048)).toBe('● Recording session 3: 12 frames (2 waiting), 2.0 KB stored, 0 dropped');
+    expect(storeText([s, s], { maxMb: 0, maxDays: 30 })).toBe('2 recordings, 4.0 KB (keeping any size, 30 days)');
+  });
+});
