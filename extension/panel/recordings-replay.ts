@@ -19,7 +19,7 @@ export interface PanelReplay {
   readonly answers: () => number;
   /** Text frames not sent. */
   readonly skippedText: () => number;
-  /** Settles with the run, after the connection is closed. */
+  /** Settles with the run; the connection is then closed. */
   readonly done: Promise<ReplayResult>;
 }
 
@@ -59,7 +59,7 @@ export async function replayToRelay(log: FrameLog, sessionId: number, url: strin
       else return conn.sender.send(bytes);
     },
   });
-  const done = run.done.finally(() => conn.sender.close().catch(() => undefined));
+  const done = run.done.finally(() => void conn.sender.close().catch(() => undefined));
   return { run, answers: () => answers, skippedText: () => skipped, done };
 }
 
