@@ -2,6 +2,7 @@
 import { crx, type ManifestV3Export } from '@crxjs/vite-plugin';
 import { defineConfig } from 'vite';
 import manifest from './manifest.json' with { type: 'json' };
+import pkg from './package.json' with { type: 'json' };
 
 // One config for the extension build and for vitest.
 // - `vite build --mode extension` (npm run build:ext): the DevTools extension via @crxjs/vite-plugin
@@ -13,8 +14,11 @@ import manifest from './manifest.json' with { type: 'json' };
 //   manifest adds the "debugger" permission for the opt-in deep mode. Chrome cannot grant
 //   "debugger" as an optional permission, so the standard build stays permission-free. Chrome 125
 //   is the first whose chrome.debugger takes a sessionId (needed to reach workers).
+// - The extension's version is the package's (manifest.json has none): one number for the npm package,
+//   the extension and the Rust crates, checked by test/unit/versions.test.ts.
 const deep = process.env['CLASP_DEVTOOLS_DEEP'] === '1';
-const extensionManifest = deep ? { ...manifest, name: `${manifest.name} (deep mode)`, minimum_chrome_version: '125', permissions: ['debugger'] } : manifest;
+const versioned = { ...manifest, version: pkg.version };
+const extensionManifest = deep ? { ...versioned, name: `${manifest.name} (deep mode)`, minimum_chrome_version: '125', permissions: ['debugger'] } : versioned;
 
 export default defineConfig(({ mode }) => ({
   plugins: mode === 'extension' ? [crx({ manifest: extensionManifest as ManifestV3Export })] : [],

@@ -6,18 +6,19 @@
  * - after clicking "Deep mode" the worker's frames appear, decoded (CLASP SET), marked `(deep)`,
  *   and the closed worker socket shows as closed; the page socket is not listed twice;
  * - a second click detaches: later worker frames no longer appear;
- * - a screenshot of the panel in deep mode is saved to docs/panel-deep.png.
+ * - the picture of docs/panel-deep.png (written only by npm run docs:screenshots).
  * Control frames: the server pings every socket, and Chromium 156's CDP reports no ping/pong/close
  * frame at all (checked separately with a plain CDP session), so none can be asserted here; their
  * mapping is unit-tested in extension/background/deep-map.test.ts.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import type { Frame, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { WebSocketServer } from 'ws';
-import { REPO_ROOT, startPageServer, type PageServer } from '../support/browser.js';
+import { startPageServer, type PageServer } from '../support/browser.js';
+import { docsScreenshot } from '../support/docs-screenshot.js';
 import { rowFields } from '../../extension/panel/view/row-text.js';
 import { DEEP_EXTENSION_DIR, ensureExtensionBuilt, launchWithExtension, openClaspPanel, type ExtensionBrowser } from '../support/devtools-panel.js';
 
@@ -143,8 +144,7 @@ test('after clicking Deep mode, worker frames appear decoded and marked, the pag
   const info = await panel.$$eval('.conn-info', (els) => els.map((e) => e.textContent ?? ''));
   expect(info.filter((t) => / \(deep\) ws:\/\/127\.0\.0\.1:\d+\/\?close=1/.test(t))).toHaveLength(1);
   await panel.click('.tabs .tab-frames');
-  mkdirSync(join(REPO_ROOT, 'docs'), { recursive: true });
-  await devtools.screenshot({ path: join(REPO_ROOT, 'docs', 'panel-deep.png') });
+  await docsScreenshot(devtools, 'panel-deep.png');
 });
 
 test('a second click detaches: worker frames stop appearing', async () => {

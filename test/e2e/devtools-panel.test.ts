@@ -12,17 +12,19 @@
  * - pause/resume, clear, a service worker restart (no loss, no duplicates), preserve log across
  *   navigation;
  * - the standard build shows no Deep mode button, only how to get the deep build;
- * - a screenshot of the panel is saved to docs/panel.png.
+ * - the picture of docs/panel.png: a selected field highlights its bytes (the file is written only by
+ *   npm run docs:screenshots).
  *
  * The extension is built first when dist-ext/ is missing or stale (npm run build:ext).
  */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Frame, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { REPO_ROOT, startPageServer, type PageServer } from '../support/browser.js';
-import { rowFields } from '../../extension/panel/view/row-text.js';
+import { startPageServer, type PageServer } from '../support/browser.js';
+import { docsScreenshot } from '../support/docs-screenshot.js';
+import { rowLines, rowTexts as panelRowTexts, setInput as setPanelInput, waitRows as waitPanelRows } from './panel-helpers.js';
 import { startClaspTestRouter, type ClaspTestRouter } from '../support/clasp-test-router.js';
 import { ensureExtensionBuilt, launchWithExtension, openClaspPanel, type ExtensionBrowser } from '../support/devtools-panel.js';
 
@@ -33,42 +35,9 @@ let page: Page;
 let panel: Frame;
 let devtools: Page;
 
-/** Lines of the rendered rows, in list order. */
-function rowLines(frame: Frame): Promise<string[]> {
-  return frame.evaluate(() =>
-    [...document.querySelectorAll<HTMLElement>('.frame-rows .vlist-page.shown .row')]
-      .filter((r) => !r.hidden && r.dataset['id'] !== undefined)
-      .sort((a, b) => Number(a.dataset['id']) - Number(b.dataset['id']))
-      .map((r) => r.textContent ?? ''),
-  );
-}
-
-/** Fields of the rendered rows (joined by `|`), in list order. */
-async function rowTexts(frame: Frame): Promise<string[]> {
-  return (await rowLines(frame)).map((line) => rowFields(line).join('|'));
-}
-
-async function setInput(selector: string, value: string): Promise<void> {
-  await panel.evaluate(
-    (sel, v) => {
-      const input = document.querySelector<HTMLInputElement | HTMLSelectElement>(sel)!;
-      input.value = v;
-      input.dispatchEvent(new Event('input', { bubbles: true }));
-    },
-    selector,
-    value,
-  );
-}
-
-async function waitRows(predicate: (rows: string[]) => boolean, what: string): Promise<string[]> {
-  let rows: string[] = [];
-  for (let i = 0; i < 100; i++) {
-    rows = await rowTexts(panel);
-    if (predicate(rows)) return rows;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}; rows:\n${rows.join('\n')}`);
-}
+const rowTexts = (frame: Frame): Promise<string[]> => panelRowTexts(frame);
+const setInput = (selector: string, value: string): Promise<void> => setPanelInput(panel, selector, value);
+const waitRows = (predicate: (rows: string[]) => boolean, what: string): Promise<string[]> => waitPanelRows(panel, predicate, what);
 
 beforeAll(async () => {
   ensureExtensionBuilt();
@@ -226,7 +195,7 @@ test('the state view shows the params rebuilt from SNAPSHOT and SET, with revisi
   await panel.click('.tabs .tab-frames');
 });
 
-test('screenshot of the panel for the README', async () => {
+test('the picture for the docs: the selected SET value field highlights its 8 bytes', async () => {
   await setInput('.toolbar .address', '');
   await setInput('.toolbar .direction', 'all');
   // select the transport's first SET and its value field, so the picture shows field ↔ bytes linking
@@ -238,8 +207,8 @@ test('screenshot of the panel for the README', async () => {
   await panel.click(`.tree-row[data-index="${valueRow}"]`);
   await setInput('.toolbar .text', '');
   await new Promise((r) => setTimeout(r, 300));
-  mkdirSync(join(REPO_ROOT, 'docs'), { recursive: true });
-  await devtools.screenshot({ path: join(REPO_ROOT, 'docs', 'panel.png') });
+  expect(await panel.$$eval('.hex-bytes .hl', (cells) => cells.length)).toBe(8); // the f64 of 0.5
+  await docsScreenshot(devtools, 'panel.png');
 });
 
 test('export to NDJSON and HAR downloads the log; importing the file browses it like a live one', async () => {
