@@ -11,7 +11,7 @@
  *    - extension with the CLASP panel open and streaming (worst case; every frame must reach it).
  *    R rounds, each running the four once after a 1 s pause each, in the orders of a Williams square
  *    (every setup in every position, after every other one equally often); each setup's median time. Run-to-run spread on this
- *    2-core machine is ±10 %, so many short rounds (default 12 × 25 000 echoes) estimate the ratio
+ *    2-core machine is ±10 %, so many short rounds (default 8 × 25 000 echoes) estimate the ratio
  *    better than a few long ones; the same design with a second baseline browser gives 0.98–1.00.
  * 2. Panel under load: P more rounds of 50 000 echoes (100 000 frames each) with the panel open.
  *    Every frame of every panel round must reach the panel (`frames_lost` = frames sent − frames in
@@ -23,22 +23,30 @@
  * Last line: `BENCH devtools throughput_ratio=<closed/baseline> throughput_ratio_panel=<open/baseline>
  * throughput_ratio_panel_vs_devtools=<open/devtools-open-no-ext> frames_lost=<n> max_long_task_ms=<wall ms>
  * max_task_cpu_ms=<cpu ms> panel_heap_mb=<MB> frames=<2N> rounds=<R> panel_rounds=<P>`.
- * BENCH_ROUNDS (R, default 12), BENCH_FRAMES (N, default 25 000), BENCH_PANEL_ROUNDS (P, default 3).
- * The extension is built first if dist-ext/ is missing or stale.
+ * BENCH_ROUNDS (R, default 8), BENCH_FRAMES (N, default 25 000), BENCH_PANEL_ROUNDS (P, default 2),
+ * BENCH_BUDGET_S (default 300: the Williams rounds stop when it is spent, whole squares first);
+ * BENCH_QUICK=1 for 4 rounds of 15 000, 1 panel round and a 150 s budget.
+ * The extension is built first if dist-ext/ is missing or stale. Its browsers are killed when the
+ * bench is stopped from outside (SIGINT/SIGTERM, see test/support/browser-cleanup.ts).
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import puppeteer, { type Browser, type CDPSession, type Frame, type Page } from 'puppeteer-core';
+import type { CDPSession, Frame, Page } from 'puppeteer-core';
 import { WebSocketServer } from 'ws';
 import { encode } from '../src/protocol/index.js';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../test/support/browser.js';
 import { MAX_PANEL_FRAMES } from '../extension/shared/limits.js';
 import { traceExtensionTasks } from './bench-devtools-trace.js';
-import { EXTENSION_DIR, ensureExtensionBuilt, launchWithExtension, openClaspPanel, type ExtensionBrowser } from '../test/support/devtools-panel.js';
+import { EXTENSION_DIR, ensureExtensionBuilt, launchPuppeteer, launchWithExtension, openClaspPanel, type ExtensionBrowser } from '../test/support/devtools-panel.js';
 
-const N = Number(process.env['BENCH_FRAMES'] ?? 25_000);
-const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 12);
-const PANEL_ROUNDS = Number(process.env['BENCH_PANEL_ROUNDS'] ?? 3);
+const QUICK = process.env['BENCH_QUICK'] === '1';
+const N = Number(process.env['BENCH_FRAMES'] ?? (QUICK ? 15_000 : 25_000));
+const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? (QUICK ? 4 : 8));
+const PANEL_ROUNDS = Number(process.env['BENCH_PANEL_ROUNDS'] ?? (QUICK ? 1 : 2));
+/**
+ * Time for the timed rounds, in seconds: rounds left when it runs out are skipped (the BENCH line
+ * says how many ran), so the whole bench ends well within 10 minutes on a loaded machine.
+ */
+const BUDGET_S = Number(process.env['BENCH_BUDGET_S'] ?? (QUICK ? 150 : 300));
 /** Echoes per panel round: 100 000 frames in the panel. */
 const PANEL_N = 50_000;
 /**
@@ -138,17 +146,20 @@ async function panelHeapMb(panel: Frame): Promise<number> {
 async function main(): Promise<void> {
   ensureExtensionBuilt();
   const servers = await startServers();
-  const baseline: Browser = await puppeteer.launch({ executablePath: CHROMIUM_PATH, headless: true, args: [...CHROMIUM_ARGS] });
+  const started = Date.now();
+  let baseline: ExtensionBrowser | undefined;
   let closedExt: ExtensionBrowser | undefined;
   let panelExt: ExtensionBrowser | undefined;
-  const devtoolsOnly: Browser = await puppeteer.launch({ executablePath: CHROMIUM_PATH, headless: true, args: [...CHROMIUM_ARGS] });
+  let devtoolsOnly: ExtensionBrowser | undefined;
   try {
+    baseline = await launchPuppeteer();
+    devtoolsOnly = await launchPuppeteer();
     closedExt = await launchWithExtension();
     panelExt = await launchWithExtension();
-    const pBase = await baseline.newPage();
+    const pBase = await baseline.browser.newPage();
     const pClosed = await closedExt.browser.newPage();
     const pPanel = await panelExt.browser.newPage();
-    const pDevtools = await devtoolsOnly.newPage();
+    const pDevtools = await devtoolsOnly.browser.newPage();
     await pDevtools.goto(servers.pageUrl);
     await pDevtools.openDevTools();
     await pPanel.goto(servers.pageUrl);
@@ -176,7 +187,14 @@ async function main(): Promise<void> {
       sent += expected;
       return seen;
     };
+    let rounds = 0;
     for (let round = 0; round < ROUNDS; round++) {
+      // Past the budget, stop at the end of a Williams square (or after the first one).
+      if ((Date.now() - started) / 1000 > BUDGET_S && round >= WILLIAMS_ORDER.length && round % WILLIAMS_ORDER.length === 0) {
+        console.log(`time budget of ${BUDGET_S} s spent: ${round} of ${ROUNDS} rounds run`);
+        break;
+      }
+      rounds += 1;
       const line: string[] = [];
       for (const index of WILLIAMS_ORDER[round % WILLIAMS_ORDER.length]!) {
         const setup = setups[index]!;
@@ -213,23 +231,23 @@ async function main(): Promise<void> {
       const sorted = [...xs].sort((a, b) => a - b);
       return `${sorted[Math.floor((sorted.length - 1) / 4)]!.toFixed(0)}–${sorted[Math.ceil((3 * (sorted.length - 1)) / 4)]!.toFixed(0)} ms`;
     };
-    console.log(`\n| setup | median time for ${N} frames echoed (${ROUNDS} rounds) | quartiles | frames/s (both directions) | ratio |`);
+    console.log(`\n| setup | median time for ${N} frames echoed (${rounds} rounds) | quartiles | frames/s (both directions) | ratio |`);
     console.log('|---|---|---|---|---|');
     const row = (name: string, ms: number, times: number[], ratio: string): void => console.log(`| ${name} | ${ms.toFixed(0)} ms | ${spread(times)} | ${rate(ms).toFixed(0)} | ${ratio} |`);
     row('no extension', base, setups[0]!.times, '1.00');
     row('extension, DevTools closed', closed, setups[1]!.times, (base / closed).toFixed(2));
     row('no extension, DevTools open', devtools, setups[2]!.times, (base / devtools).toFixed(2));
     row('extension, CLASP panel open', open, setups[3]!.times, `${(base / open).toFixed(2)} (${(devtools / open).toFixed(2)} of DevTools open)`);
-    console.log(`\npanel: ${sent} frames in ${ROUNDS} rounds of ${2 * N} and ${PANEL_ROUNDS + 1} of ${2 * PANEL_N} (the last one traced), lost ${lost}, all decoded as ${types.join()}`);
+    console.log(`\npanel: ${sent} frames in ${rounds} rounds of ${2 * N} and ${PANEL_ROUNDS + 1} of ${2 * PANEL_N} (the last one traced), lost ${lost}, all decoded as ${types.join()}`);
     console.log(`panel longest task: ${maxLongTask.toFixed(0)} ms wall clock (PerformanceObserver, all untraced rounds); traced round: ${traced.panel.maxCpuMs.toFixed(1)} ms CPU / ${traced.panel.maxWallMs.toFixed(0)} ms wall, ${traced.panel.over50CpuMs} of ${traced.panel.tasks} tasks over 50 ms CPU`);
     console.log(`service worker longest task (traced round): ${traced.worker.maxCpuMs.toFixed(1)} ms CPU / ${traced.worker.maxWallMs.toFixed(0)} ms wall`);
     console.log(`panel JS heap after GC: ${heapMb.toFixed(1)} MiB holding ${tracedSeen} frames (cap ${MAX_PANEL_FRAMES}) (extension: ${EXTENSION_DIR.split('/').slice(-1)[0]})`);
     console.log(
-      `BENCH devtools throughput_ratio=${(base / closed).toFixed(3)} throughput_ratio_panel=${(base / open).toFixed(3)} throughput_ratio_panel_vs_devtools=${(devtools / open).toFixed(3)} frames_lost=${lost} max_long_task_ms=${maxLongTask.toFixed(0)} max_task_cpu_ms=${traced.panel.maxCpuMs.toFixed(1)} panel_heap_mb=${heapMb.toFixed(1)} frames=${2 * N} rounds=${ROUNDS} panel_rounds=${PANEL_ROUNDS}`,
+      `BENCH devtools throughput_ratio=${(base / closed).toFixed(3)} throughput_ratio_panel=${(base / open).toFixed(3)} throughput_ratio_panel_vs_devtools=${(devtools / open).toFixed(3)} frames_lost=${lost} max_long_task_ms=${maxLongTask.toFixed(0)} max_task_cpu_ms=${traced.panel.maxCpuMs.toFixed(1)} panel_heap_mb=${heapMb.toFixed(1)} frames=${2 * N} rounds=${rounds} panel_rounds=${PANEL_ROUNDS} bench_s=${((Date.now() - started) / 1000).toFixed(0)}`,
     );
   } finally {
-    await baseline.close().catch(() => undefined);
-    await devtoolsOnly.close().catch(() => undefined);
+    await baseline?.close();
+    await devtoolsOnly?.close();
     await closedExt?.close();
     await panelExt?.close();
     await servers.close();

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type LaunchOptions } from 'playwright-core';
 import { createServer, type ViteDevServer } from 'vite';
+import { killRegisteredProfile, registerBrowser, releaseBrowser } from './browser-cleanup.js';
 
 /** Where Debian puts Chromium; `CHROMIUM_PATH` overrides. */
 export const CHROMIUM_PATH = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
@@ -43,12 +44,19 @@ export async function launchChromium(
   options: LaunchOptions = {},
 ): Promise<LaunchedChromium> {
   const profile = mkdtempSync(join(tmpdir(), 'clasp-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM_PATH,
-    headless: true,
-    args: [...CHROMIUM_ARGS, ...extraArgs],
-    ...options,
-  });
+  registerBrowser(profile); // killed with this process on SIGINT/SIGTERM (browser-cleanup.ts)
+  let context: BrowserContext;
+  try {
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM_PATH,
+      headless: true,
+      args: [...CHROMIUM_ARGS, ...extraArgs],
+      ...options,
+    });
+  } catch (error) {
+    killRegisteredProfile(profile);
+    throw error;
+  }
   const browser = context.browser();
   return {
     // launchPersistentContext has no separate Browser object; expose the context's when present.
@@ -56,6 +64,7 @@ export async function launchChromium(
     context,
     async close() {
       await context.close().catch(() => undefined);
+      releaseBrowser(profile);
       rmSync(profile, { recursive: true, force: true });
     },
   };

@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import puppeteer, { type Browser, type Frame, type Page } from 'puppeteer-core';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, REPO_ROOT } from './browser.js';
+import { killRegisteredProfile, registerBrowser, releaseBrowser } from './browser-cleanup.js';
 
 /** The unpacked extension folder. */
 export const EXTENSION_DIR = join(REPO_ROOT, 'dist-ext');
@@ -47,19 +48,41 @@ export interface ExtensionBrowser {
 
 /** Starts headless Chromium with an unpacked extension (default dist-ext/) and a fresh profile. */
 export async function launchWithExtension(dir: string = EXTENSION_DIR): Promise<ExtensionBrowser> {
+  return launchPuppeteer([`--disable-extensions-except=${dir}`, `--load-extension=${dir}`], true);
+}
+
+/**
+ * Starts headless Chromium under puppeteer-core with this machine's flags and a fresh profile, which
+ * is removed on close. The browser is killed with this process on SIGINT/SIGTERM/SIGHUP or an early
+ * exit (browser-cleanup.ts; puppeteer's own signal handlers are off, they close asynchronously).
+ * @param extraArgs further flags.
+ * @param extensions allow extensions (needed with `--load-extension`).
+ */
+export async function launchPuppeteer(extraArgs: readonly string[] = [], extensions = false): Promise<ExtensionBrowser> {
   const profile = mkdtempSync(join(tmpdir(), 'clasp-devtools-'));
-  const browser = await puppeteer.launch({
-    executablePath: CHROMIUM_PATH,
-    headless: true,
-    enableExtensions: true,
-    userDataDir: profile,
-    defaultViewport: { width: 1400, height: 900 },
-    args: [...CHROMIUM_ARGS, `--disable-extensions-except=${dir}`, `--load-extension=${dir}`, '--window-size=1400,900'],
-  });
+  registerBrowser(profile);
+  let browser: Browser;
+  try {
+    browser = await puppeteer.launch({
+      executablePath: CHROMIUM_PATH,
+      headless: true,
+      enableExtensions: extensions,
+      userDataDir: profile,
+      defaultViewport: { width: 1400, height: 900 },
+      handleSIGINT: false,
+      handleSIGTERM: false,
+      handleSIGHUP: false,
+      args: [...CHROMIUM_ARGS, ...extraArgs, '--window-size=1400,900'],
+    });
+  } catch (error) {
+    killRegisteredProfile(profile);
+    throw error;
+  }
   return {
     browser,
     async close() {
       await browser.close().catch(() => undefined);
+      releaseBrowser(profile);
       rmSync(profile, { recursive: true, force: true });
     },
   };
