@@ -4,11 +4,15 @@
  * - throughput: a session of `--frames` recorded out frames replayed at speed Infinity into a
  *   counting sink (frames/s, IndexedDB reads included), against reading the same frames with
  *   `FrameLog.batches()` alone (the read-back baseline: the ratio is replay's own cost);
- * - timing: a session of `--timed` frames `--spacing` ms apart replayed at speed 1 on the real clock
- *   (lateness p50/p99/max), against the naive loop of one `setTimeout(gap)` per frame.
+ * - timing: a session of `--timed` frames `--spacing` ms apart replayed at speed 1 on the real clock,
+ *   `--rounds` times (lateness p50/p99/max per round; the BENCH line takes the round with the median
+ *   p99), against the naive loop of one `setTimeout(gap)` per frame.
+ * The load average is printed with the figures: lateness on a shared machine is mostly the wait
+ * for a CPU.
  * Prints a markdown table; the last line is `BENCH replay frames_per_s=… lateness_p50_ms=… lateness_p99_ms=…`.
  * The browser is closed on SIGINT/SIGTERM too.
  */
+import { availableParallelism, loadavg } from 'node:os';
 import { launchChromium, startPageServer, type LaunchedChromium, type PageServer } from '../test/support/browser.js';
 import type * as ReplayPage from '../test/browser/pages/replay-page.js';
 
@@ -22,6 +26,7 @@ function flag(name: string, fallback: number): number {
 const frames = flag('frames', 100_000);
 const timedFrames = flag('timed', 2000);
 const spacingMs = flag('spacing', 5);
+const rounds = flag('rounds', 3);
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 const ms = (n: number): string => n.toFixed(2);
 
@@ -68,24 +73,32 @@ try {
   const read = await call('readAll', db, big);
   const fast = await call('replayCount', db, big, Infinity);
   if (fast.frames !== frames || read.frames !== frames) throw new Error(`replayed ${fast.frames} / read ${read.frames} of ${frames} frames: the benchmark is broken`);
-  const real = await call('replayTimed', db, timed, 1);
+  const loadBefore = loadavg()[0]!;
+  const reals: Awaited<ReturnType<typeof ReplayPage.replayTimed>>[] = [];
+  for (let i = 0; i < rounds; i++) reals.push(await call('replayTimed', db, timed, 1));
+  const byP99 = [...reals].sort((a, b) => a.result.lateness.p99 - b.result.lateness.p99);
+  const real = byP99[Math.floor((byP99.length - 1) / 2)]!;
   const naiveRaw = await call('naiveTimed', db, timed);
   const naive = [...naiveRaw].sort((a, b) => a - b);
-  if (real.result.frames !== timedFrames) throw new Error(`timed replay sent ${real.result.frames} of ${timedFrames}`);
+  const loadAfter = loadavg()[0]!;
+  if (reals.some((r) => r.result.frames !== timedFrames)) throw new Error(`timed replay sent ${real.result.frames} of ${timedFrames}`);
 
   const version = chromium.context.browser()?.version() ?? 'chromium';
   const fps = fast.frames / fast.seconds;
   const readFps = read.frames / read.seconds;
   const l = real.result.lateness;
-  console.log(`\nReplay benchmark (${version})\n`);
+  console.log(`\nReplay benchmark (${version}; 1-minute load average ${loadBefore.toFixed(1)} before the timed rounds, ${loadAfter.toFixed(1)} after, ${availableParallelism()} CPUs)\n`);
   console.log('| measurement | frames | seconds | frames/s |');
   console.log('|---|---:|---:|---:|');
   console.log(`| replaySession, speed Infinity, counting sink | ${fmt(fast.frames)} | ${fast.seconds.toFixed(2)} | ${fmt(fps)} |`);
   console.log(`| baseline: FrameLog.batches() read alone | ${fmt(read.frames)} | ${read.seconds.toFixed(2)} | ${fmt(readFps)} |`);
   console.log(`\n| ${fmt(timedFrames)} frames ${spacingMs} ms apart, speed 1 | lateness p50 ms | p99 ms | max ms | last frame late ms |`);
   console.log('|---|---:|---:|---:|---:|');
-  const lastLate = real.sentAt.at(-1)! - real.recordedAt.at(-1)!;
-  console.log(`| replaySession (monotonic schedule) | ${ms(l.p50)} | ${ms(l.p99)} | ${ms(l.max)} | ${ms(lastLate)} |`);
+  reals.forEach((r, i) => {
+    const q = r.result.lateness;
+    const lastLate = r.sentAt.at(-1)! - r.recordedAt.at(-1)!;
+    console.log(`| replaySession (monotonic schedule), round ${i + 1}${r === real ? ' (median p99)' : ''} | ${ms(q.p50)} | ${ms(q.p99)} | ${ms(q.max)} | ${ms(lastLate)} |`);
+  });
   console.log(`| naive: setTimeout(gap) per frame | ${ms(percentile(naive, 0.5))} | ${ms(percentile(naive, 0.99))} | ${ms(naive.at(-1)!)} | ${ms(naiveRaw.at(-1)!)} |`);
   console.log(`\nreplay vs read-back alone: ${(fps / readFps).toFixed(2)}x; recorded span ${fmt(real.result.recordedMs)} ms, replayed in ${fmt(real.result.elapsedMs)} ms`);
   console.log(`BENCH replay frames_per_s=${Math.round(fps)} lateness_p50_ms=${ms(l.p50)} lateness_p99_ms=${ms(l.p99)} lateness_max_ms=${ms(l.max)} read_ratio=${(fps / readFps).toFixed(2)} naive_p99_ms=${ms(percentile(naive, 0.99))}`);
