@@ -31,10 +31,11 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { CDPSession, Frame, Page } from 'puppeteer-core';
+import type { Page } from 'puppeteer-core';
 import { WebSocketServer } from 'ws';
 import { encode } from '../src/protocol/index.js';
 import { MAX_PANEL_FRAMES } from '../extension/shared/limits.js';
+import { panelHeapMb, waitForPanel } from './bench-devtools-support.js';
 import { traceExtensionTasks } from './bench-devtools-trace.js';
 import { EXTENSION_DIR, ensureExtensionBuilt, launchPuppeteer, launchWithExtension, openClaspPanel, type ExtensionBrowser } from '../test/support/devtools-panel.js';
 
@@ -115,32 +116,6 @@ async function timeRun(page: Page, pageUrl: string, wsUrl: string, n = N): Promi
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)]!;
-}
-
-/** Frames the panel holds, read from its status line (`12,345 frames · …`). */
-async function panelFrames(panel: Frame): Promise<number> {
-  const text = await panel.$eval('.status .status-text', (s) => s.textContent ?? '');
-  return Number(/^([\d,]+) frames/.exec(text)?.[1]?.replace(/,/g, '') ?? 0);
-}
-
-/** Waits until the panel shows `expected` frames (at most 60 s) and returns how many it shows. */
-async function waitForPanel(panel: Frame, expected: number): Promise<number> {
-  let seen = 0;
-  for (let i = 0; i < 600 && seen < expected; i++) {
-    await sleep(100);
-    seen = await panelFrames(panel);
-  }
-  return seen;
-}
-
-/** The panel's JS heap after a full GC, in MiB: what it retains, read through its own CDP session. */
-async function panelHeapMb(panel: Frame): Promise<number> {
-  // puppeteer-core 24 keeps the CDP session of an out-of-process frame on `client` (not public API).
-  const client = (panel as unknown as { client?: CDPSession }).client;
-  if (client === undefined) throw new Error('no CDP session for the panel frame');
-  await client.send('HeapProfiler.collectGarbage');
-  const { usedSize } = await client.send('Runtime.getHeapUsage');
-  return usedSize / 2 ** 20;
 }
 
 async function main(): Promise<void> {

@@ -1,0 +1,200 @@
+/**
+ * `npm run bench:devtools-heavy`: the CLASP DevTools extension under heavy pages.
+ *
+ * (a) Many connections: with the CLASP panel open, a page reports 10 000 connections with one
+ *     frame each through `__CLASP_DEVTOOLS_HOOK__` (a reconnecting client over a long session).
+ *     Time from the first report until the panel lists all 10 000 frames, and the panel's JS heap
+ *     after a forced GC. `conn_list_s`.
+ * (b) Memory with DevTools closed: a page receives 200 × 1 MiB binary frames, then (fresh load)
+ *     60 × 8 Mi-char text frames, reading only their length. Growth of the page's renderer memory
+ *     (Pss of its renderer processes after a forced GC, before vs after the traffic) with the
+ *     extension minus the same growth without it. `page_mem_delta_mb`, `text_mem_delta_mb`.
+ * (c) Large frames with the panel open: the page receives 64 × 1 MiB binary frames. The page's
+ *     longest task (PerformanceObserver 'longtask', wall clock, so on a loaded machine it includes
+ *     time the page waited for a core; 0 when no task reached 50 ms) with the extension, and for
+ *     comparison without it; time from the first frame until the panel lists all 64.
+ *     `big_frame_longest_task_ms`, `big_frame_list_s`.
+ *
+ * Targets (issue 13): conn_list_s ≤ 10, page_mem_delta_mb ≤ 40, text_mem_delta_mb ≤ 40,
+ * big_frame_longest_task_ms ≤ 50, big_frame_list_s ≤ 5. A target that is missed is printed as such;
+ * the bench still prints every figure. Last line:
+ * `BENCH devtools-heavy conn_list_s=… page_mem_delta_mb=… text_mem_delta_mb=… big_frame_longest_task_ms=… big_frame_list_s=…`.
+ *
+ * The extension is built first if dist-ext/ is missing or stale. Browsers are killed when the bench
+ * is stopped from outside (SIGINT/SIGTERM, test/support/browser-cleanup.ts).
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Browser, Page } from 'puppeteer-core';
+import { WebSocketServer } from 'ws';
+import { encode } from '../src/protocol/index.js';
+import { ensureExtensionBuilt, launchPuppeteer, launchWithExtension, openClaspPanel, type ExtensionBrowser } from '../test/support/devtools-panel.js';
+import { collectPageGarbage, pageRendererMb, panelFrames, panelHeapMb, panelStatus, waitForPanel } from './bench-devtools-support.js';
+
+const CONNECTIONS = 10_000;
+const BIG_FRAMES = 200;
+const TEXT_FRAMES = 60;
+const TEXT_CHARS = 8 << 20;
+const PANEL_BIG_FRAMES = 64;
+const MIB = 1 << 20;
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+const FRAME = encode({ type: 'SET', address: '/heavy/level', value: 0.5, revision: 1n });
+
+// The page: `recv(url, command)` asks the server for a stream and reads only each message's length;
+// `connections(n)` reports n connections with one frame each through the extension's hook.
+const PAGE = `<!doctype html><meta charset="utf-8"><title>heavy</title><script>
+window.maxLongTask = 0;
+new PerformanceObserver((list) => { for (const e of list.getEntries()) window.maxLongTask = Math.max(window.maxLongTask, e.duration); }).observe({ type: 'longtask', buffered: true });
+window.recv = (url, command) => new Promise((resolve, reject) => {
+  const ws = new WebSocket(url);
+  ws.binaryType = 'arraybuffer';
+  let n = 0, bytes = 0;
+  ws.onerror = () => reject(new Error('socket error'));
+  ws.onmessage = (event) => {
+    if (event.data === 'done') { ws.close(); resolve({ n, bytes }); return; }
+    n += 1;
+    bytes += typeof event.data === 'string' ? event.data.length : event.data.byteLength;
+  };
+  ws.onopen = () => ws.send(command);
+});
+const FRAME = new Uint8Array([${[...FRAME].join(',')}]);
+window.connections = (n) => {
+  const hook = window.__CLASP_DEVTOOLS_HOOK__;
+  if (hook === undefined) throw new Error('no hook: the extension did not run');
+  const t = Date.now();
+  for (let i = 0; i < n; i++) {
+    const id = 'c' + i;
+    hook.emit({ kind: 'connection', id, time: t, url: 'wss://relay.test/session/' + i, protocols: ['clasp'], source: 'bench', attempt: i });
+    hook.emit({ kind: 'frame', id, time: t, direction: 'in', data: FRAME });
+  }
+};
+</script>`;
+
+async function startServers(): Promise<{ pageUrl: string; wsUrl: string; close(): Promise<void> }> {
+  const http = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(PAGE));
+  await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
+  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+  await new Promise<void>((r) => wss.once('listening', r));
+  const binary = Buffer.alloc(MIB, 0x5a);
+  const text = 'x'.repeat(TEXT_CHARS);
+  wss.on('connection', (ws) =>
+    ws.on('message', (data) => {
+      const [kind, count] = String(data).split(' ');
+      const n = Number(count);
+      // Sent with backpressure, one message after the other's callback: a receiver that falls
+      // behind slows the sender instead of growing the server's queue.
+      let sent = 0;
+      const next = (): void => {
+        if (sent === n) return ws.send('done');
+        sent += 1;
+        ws.send(kind === 'text' ? text : binary, { binary: kind !== 'text' }, next);
+      };
+      next();
+    }),
+  );
+  return {
+    pageUrl: `http://127.0.0.1:${(http.address() as AddressInfo).port}/`,
+    wsUrl: `ws://127.0.0.1:${(wss.address() as AddressInfo).port}/`,
+    close: async () => {
+      for (const c of wss.clients) c.terminate();
+      await new Promise<void>((r) => wss.close(() => r()));
+      await new Promise<void>((r) => http.close(() => r()));
+    },
+  };
+}
+
+function browserPid(browser: Browser): number {
+  const pid = browser.process()?.pid;
+  if (pid === undefined) throw new Error('no browser process');
+  return pid;
+}
+
+/** Renderer memory growth of one page load under `command`, in MiB (after forced GCs, settled). */
+async function growthMb(browser: Browser, page: Page, pageUrl: string, wsUrl: string, command: string): Promise<number> {
+  await page.goto(pageUrl);
+  await collectPageGarbage(page);
+  await sleep(1000);
+  const before = pageRendererMb(browserPid(browser));
+  const result = await page.evaluate((url, c) => (window as unknown as { recv(u: string, c: string): Promise<{ n: number }> }).recv(url, c), wsUrl, command);
+  await sleep(500); // the hook's last batch and the relay's bookkeeping
+  await collectPageGarbage(page);
+  await sleep(1500);
+  await collectPageGarbage(page);
+  const after = pageRendererMb(browserPid(browser));
+  console.log(`  ${command}: ${result.n} messages, renderer ${before.toFixed(1)} → ${after.toFixed(1)} MiB`);
+  return after - before;
+}
+
+async function main(): Promise<void> {
+  ensureExtensionBuilt();
+  const servers = await startServers();
+  const started = Date.now();
+  let plain: ExtensionBrowser | undefined;
+  let closedExt: ExtensionBrowser | undefined;
+  let panelExt: ExtensionBrowser | undefined;
+  try {
+    plain = await launchPuppeteer();
+    closedExt = await launchWithExtension();
+    // (b) DevTools closed: growth with the extension minus growth without, per stream.
+    console.log('(b) page memory, DevTools closed');
+    const pPlain = await plain.browser.newPage();
+    const pClosed = await closedExt.browser.newPage();
+    const binBase = await growthMb(plain.browser, pPlain, servers.pageUrl, servers.wsUrl, `bin ${BIG_FRAMES}`);
+    const binExt = await growthMb(closedExt.browser, pClosed, servers.pageUrl, servers.wsUrl, `bin ${BIG_FRAMES}`);
+    const textBase = await growthMb(plain.browser, pPlain, servers.pageUrl, servers.wsUrl, `text ${TEXT_FRAMES}`);
+    const textExt = await growthMb(closedExt.browser, pClosed, servers.pageUrl, servers.wsUrl, `text ${TEXT_FRAMES}`);
+    const pageMemDelta = binExt - binBase;
+    const textMemDelta = textExt - textBase;
+    console.log(`  ${BIG_FRAMES} × 1 MiB binary: +${binExt.toFixed(1)} MiB with the extension, +${binBase.toFixed(1)} MiB without → delta ${pageMemDelta.toFixed(1)} MiB`);
+    console.log(`  ${TEXT_FRAMES} × 8 Mi chars: +${textExt.toFixed(1)} MiB with the extension, +${textBase.toFixed(1)} MiB without → delta ${textMemDelta.toFixed(1)} MiB`);
+
+    // (c) 64 × 1 MiB with the panel open; the same page without the extension for comparison.
+    console.log('(c) large frames, panel open');
+    await pPlain.goto(servers.pageUrl);
+    await pPlain.evaluate((url, c) => (window as unknown as { recv(u: string, c: string): Promise<unknown> }).recv(url, c), servers.wsUrl, `bin ${PANEL_BIG_FRAMES}`);
+    const plainLongTask = await pPlain.evaluate(() => (window as unknown as { maxLongTask: number }).maxLongTask);
+    await plain.close();
+    plain = undefined;
+    await closedExt.close();
+    closedExt = undefined;
+    panelExt = await launchWithExtension();
+    const pPanel = await panelExt.browser.newPage();
+    await pPanel.goto(servers.pageUrl);
+    const { panel } = await openClaspPanel(pPanel);
+    const bigStart = Date.now();
+    await pPanel.evaluate((url, c) => (window as unknown as { recv(u: string, c: string): Promise<unknown> }).recv(url, c), servers.wsUrl, `bin ${PANEL_BIG_FRAMES}`);
+    // The page's request is one frame too (text): the panel lists 1 + 64 frames.
+    const bigSeen = await waitForPanel(panel, PANEL_BIG_FRAMES + 1, 120_000);
+    const bigListS = (Date.now() - bigStart) / 1000;
+    const bigLongTask = await pPanel.evaluate(() => (window as unknown as { maxLongTask: number }).maxLongTask);
+    console.log(`  page longest task ${bigLongTask.toFixed(0)} ms with the panel open (${plainLongTask.toFixed(0)} ms without the extension); panel lists ${bigSeen}/${PANEL_BIG_FRAMES + 1} frames after ${bigListS.toFixed(1)} s`);
+
+    // (a) 10 000 connections × 1 frame with the panel open (fresh load: the panel is cleared).
+    console.log('(a) many connections, panel open');
+    await pPanel.goto(servers.pageUrl);
+    for (let i = 0; i < 100 && (await panelFrames(panel)) !== 0; i++) await sleep(100);
+    const connStart = Date.now();
+    await pPanel.evaluate((n) => (window as unknown as { connections(n: number): void }).connections(n), CONNECTIONS);
+    const connSeen = await waitForPanel(panel, CONNECTIONS, 180_000);
+    const connListS = (Date.now() - connStart) / 1000;
+    const heapMb = await panelHeapMb(panel);
+    const status = await panelStatus(panel);
+    console.log(`  ${connSeen}/${CONNECTIONS} frames listed after ${connListS.toFixed(1)} s; panel JS heap after GC ${heapMb.toFixed(1)} MiB; status: ${status}`);
+
+    const target = (name: string, value: number, max: number): string => `${name} ${value.toFixed(1)} (target ≤ ${max}: ${value <= max ? 'met' : 'MISSED'})`;
+    console.log(
+      `\n${[target('conn_list_s', connListS, 10), target('page_mem_delta_mb', pageMemDelta, 40), target('text_mem_delta_mb', textMemDelta, 40), target('big_frame_longest_task_ms', bigLongTask, 50), target('big_frame_list_s', bigListS, 5)].join('\n')}`,
+    );
+    console.log(`bench time ${((Date.now() - started) / 1000).toFixed(0)} s`);
+    console.log(
+      `BENCH devtools-heavy conn_list_s=${connListS.toFixed(1)} page_mem_delta_mb=${pageMemDelta.toFixed(1)} text_mem_delta_mb=${textMemDelta.toFixed(1)} big_frame_longest_task_ms=${bigLongTask.toFixed(0)} big_frame_list_s=${bigListS.toFixed(1)} conn_listed=${connSeen} big_listed=${bigSeen} panel_heap_mb=${heapMb.toFixed(1)} page_growth_ext_mb=${binExt.toFixed(1)} page_growth_base_mb=${binBase.toFixed(1)}`,
+    );
+  } finally {
+    await plain?.close();
+    await closedExt?.close();
+    await panelExt?.close();
+    await servers.close();
+  }
+}
+
+await main();
