@@ -1,6 +1,6 @@
 /**
- * Validation of untrusted page events (the relay's only entry point for page data) and the
- * base64 codec used on the extension's JSON ports.
+ * Validation of untrusted page events (the relay's only entry point for page data), and the
+ * base64 codec used on the extension's JSON ports (re-exported from `src/recorder/base64.ts`).
  *
  * @packageDocumentation
  */
@@ -183,73 +183,13 @@ function blockCount(block: unknown): number {
   return Math.min(new Uint32Array(block, 0, 1)[0]!, MAX_BLOCK_RECORDS);
 }
 
-/** Alphabet of standard base64 (RFC 4648 §4). */
-const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-
-/** The native base64 codec of ES2026 (Chrome 140+), when present: far faster than the loops below. */
-const native = Uint8Array as unknown as { fromBase64?: (text: string) => Uint8Array; prototype: { toBase64?: () => string } };
-
-/** Encodes bytes as standard base64 with padding. */
-export function bytesToBase64(bytes: Uint8Array): string {
-  if (typeof native.prototype.toBase64 === 'function') return (bytes as unknown as { toBase64(): string }).toBase64();
-  return bytesToBase64Portable(bytes);
-}
-
-/** {@link bytesToBase64} without the native codec (exported for tests). */
-export function bytesToBase64Portable(bytes: Uint8Array): string {
-  let out = '';
-  let i = 0;
-  for (; i + 2 < bytes.length; i += 3) {
-    const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
-    out += B64[n >> 18]! + B64[(n >> 12) & 63]! + B64[(n >> 6) & 63]! + B64[n & 63]!;
-  }
-  const rest = bytes.length - i;
-  if (rest === 1) {
-    const n = bytes[i]! << 16;
-    out += B64[n >> 18]! + B64[(n >> 12) & 63]! + '==';
-  } else if (rest === 2) {
-    const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8);
-    out += B64[n >> 18]! + B64[(n >> 12) & 63]! + B64[(n >> 6) & 63]! + '=';
-  }
-  return out;
-}
-
-const B64_INDEX = new Int16Array(128).fill(-1);
-for (let i = 0; i < B64.length; i++) B64_INDEX[B64.charCodeAt(i)] = i;
-
 /**
- * Decodes standard base64 (padding optional).
- * @throws RangeError on a character outside the alphabet or an impossible length.
+ * The extension's names for the project's one base64 codec (`src/recorder/base64.ts`, padded, with
+ * the native fast path); the panel's batch decoder uses it for strings too long for its shared buffer.
  */
-export function base64ToBytes(text: string): Uint8Array {
-  if (typeof native.fromBase64 === 'function') {
-    try {
-      return native.fromBase64(text);
-    } catch (error) {
-      throw new RangeError(`invalid base64: ${(error as Error).message}`);
-    }
-  }
-  return base64ToBytesPortable(text);
-}
-
-/** {@link base64ToBytes} without the native codec (exported for tests). */
-export function base64ToBytesPortable(text: string): Uint8Array {
-  const clean = text.endsWith('==') ? text.slice(0, -2) : text.endsWith('=') ? text.slice(0, -1) : text;
-  if (clean.length % 4 === 1) throw new RangeError(`invalid base64 length ${text.length}`);
-  const out = new Uint8Array(Math.floor((clean.length * 3) / 4));
-  let acc = 0;
-  let bits = 0;
-  let o = 0;
-  for (let i = 0; i < clean.length; i++) {
-    const c = clean.charCodeAt(i);
-    const v = c < 128 ? B64_INDEX[c]! : -1;
-    if (v < 0) throw new RangeError(`invalid base64 character at ${i}`);
-    acc = (acc << 6) | v;
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out[o++] = (acc >> bits) & 0xff;
-    }
-  }
-  return out;
-}
+export {
+  toBase64 as bytesToBase64,
+  fromBase64 as base64ToBytes,
+  toBase64Portable as bytesToBase64Portable,
+  fromBase64Portable as base64ToBytesPortable,
+} from '../../src/recorder/base64.js';
