@@ -328,9 +328,40 @@ fn check_depth(depth: usize, make: fn(String) -> Error) -> Result<()> {
 
 /// Map entries in key order: the same map always gives the same bytes.
 fn sorted<V>(map: &HashMap<String, V>) -> Vec<(&String, &V)> {
-    let mut entries: Vec<(&String, &V)> = map.iter().collect();
-    entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
-    entries
+    let entries: Vec<(&String, &V)> = map.iter().collect();
+    let keys: Vec<&str> = entries.iter().map(|(k, _)| k.as_str()).collect();
+    key_order(&keys).into_iter().map(|i| entries[i]).collect()
+}
+
+/// Indices of `keys` in byte order: a bottom-up merge sort, O(n log n), written once for all
+/// map types (`slice::sort` would add a copy per entry type to the .wasm).
+fn key_order(keys: &[&str]) -> Vec<usize> {
+    let n = keys.len();
+    let mut order: Vec<usize> = (0..n).collect();
+    let mut scratch = vec![0usize; n];
+    let mut width = 1;
+    while width < n {
+        let mut start = 0;
+        while start < n {
+            let mid = (start + width).min(n);
+            let end = (start + 2 * width).min(n);
+            let (mut a, mut b, mut out) = (start, mid, start);
+            while out < end {
+                let take_a = b >= end || (a < mid && keys[order[a]].as_bytes() <= keys[order[b]].as_bytes());
+                scratch[out] = if take_a { order[a] } else { order[b] };
+                if take_a {
+                    a += 1;
+                } else {
+                    b += 1;
+                }
+                out += 1;
+            }
+            start = end;
+        }
+        std::mem::swap(&mut order, &mut scratch);
+        width *= 2;
+    }
+    order
 }
 
 fn signal_type_code(signal: SignalType) -> u8 {
@@ -1089,6 +1120,18 @@ mod tests {
         assert_eq!(with(Ttl::Absolute(0)), Some(Ttl::Absolute(0)));
         assert_eq!(with(Ttl::Sliding(35)), Some(Ttl::Sliding(35)));
         assert_eq!(with(Ttl::Never), Some(Ttl::Never));
+    }
+
+    #[test]
+    fn key_order_is_a_byte_order_sort() {
+        for n in [0usize, 1, 2, 3, 7, 64, 1000] {
+            let keys: Vec<String> = (0..n).map(|i| format!("k{}", (i * 7919) % 1009)).collect();
+            let refs: Vec<&str> = keys.iter().map(String::as_str).collect();
+            let got: Vec<&str> = key_order(&refs).into_iter().map(|i| refs[i]).collect();
+            let mut want = refs.clone();
+            want.sort();
+            assert_eq!(got, want);
+        }
     }
 
     #[test]
