@@ -27,7 +27,7 @@ export type { Limits } from './limits.js';
 // Code tables
 export {
   MAGIC_BYTE, HEADER_SIZE, HEADER_SIZE_WITH_TS, MAX_PAYLOAD_SIZE, PROTOCOL_VERSION, WS_SUBPROTOCOL, DEFAULT_WS_PORT, DEFAULT_DISCOVERY_PORT,
-  MSG, VAL, SIG, PHASE, QoS, FEDERATION_OP, ERROR_CODE, SIGNAL_NAMES, PHASE_NAMES, defaultQoS, messageTypeName,
+  MSG, VAL, SIG, PHASE, QoS, QOS_NAMES, FEDERATION_OP, ERROR_CODE, SIGNAL_NAMES, PHASE_NAMES, defaultQoS, messageTypeName,
 } from './codes.js';
 export type { MessageTypeName, SignalType, GesturePhase, FederationOp } from './codes.js';
 

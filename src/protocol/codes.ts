@@ -79,6 +79,8 @@ export const PHASE = { START: 0, MOVE: 1, END: 2, CANCEL: 3 } as const;
  * as Rust's `FrameFlags::from_byte` does (`@clasp-to/core` would report 3).
  */
 export const QoS = { Fire: 0, Confirm: 1, Commit: 2 } as const;
+/** Names of the {@link QoS} levels by value (`QOS_NAMES[1]` is `'Confirm'`). */
+export const QOS_NAMES = ['Fire', 'Confirm', 'Commit'] as const;
 /** One of the {@link QoS} levels. */
 export type QoS = (typeof QoS)[keyof typeof QoS];
 

@@ -32,7 +32,7 @@ function rustStatusNames(): string[] {
   return names;
 }
 
-const tsNumbers = Object.entries(abi).filter((e): e is [string, number] => typeof e[1] === 'number');
+const tsNumbers: [string, number][] = Object.entries(abi as Record<string, unknown>).flatMap(([name, value]) => (typeof value === 'number' ? [[name, value] as [string, number]] : []));
 
 describe('abi.rs ⇄ abi.ts', () => {
   const constants = rustConstants();

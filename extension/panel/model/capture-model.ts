@@ -11,7 +11,7 @@ import { DEEP_SOURCE, type Direction, type PanelMessage, type RelayStats, type W
 import { base64ToBytes } from '../../shared/validate.js';
 import { MAX_CONNECTIONS } from '../limits.js';
 import { deepConnectionName, navigationLine } from '../strings.js';
-import type { DecodedMessage } from '../../../src/protocol/index.js';
+import { WS_SUBPROTOCOL, type DecodedMessage } from '../../../src/protocol/index.js';
 import { decodePayloads } from './payloads.js';
 import { decodeBinary, hasMagic, summarizeText } from './summarize.js';
 import type { ConnectionRecord, FrameRecord, FrameSummary } from './types.js';
@@ -43,9 +43,6 @@ interface ChunkCursor {
   /** Reads at most `budget` records into `out`; returns how many it read. */
   run(budget: number, out: FrameRecord[]): number;
 }
-
-/** The subprotocol CLASP servers speak (`WS_SUBPROTOCOL`). */
-const CLASP_SUBPROTOCOL = 'clasp';
 
 
 /** One shared empty list for the many connections that never report an error. */
@@ -294,14 +291,14 @@ export class CaptureModel {
         if (typeof event.name === 'string') conn.name = event.name;
         if (event.source === DEEP_SOURCE) conn.name = deepConnectionName(conn.label);
         // A transport's report means CLASP; the wrapper and deep mode rely on subprotocol or magic byte.
-        if (protocols.includes(CLASP_SUBPROTOCOL) || (event.source !== 'websocket' && event.source !== DEEP_SOURCE)) conn.clasp = true;
+        if (protocols.includes(WS_SUBPROTOCOL) || (event.source !== 'websocket' && event.source !== DEEP_SOURCE)) conn.clasp = true;
         this.#touched.add(conn);
         return null;
       }
       case 'open':
         conn.state = 'open';
         conn.protocol = String(event.protocol);
-        if (event.protocol === CLASP_SUBPROTOCOL) conn.clasp = true;
+        if (event.protocol === WS_SUBPROTOCOL) conn.clasp = true;
         return null;
       case 'close':
         conn.state = 'closed';

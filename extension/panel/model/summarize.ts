@@ -5,14 +5,9 @@
  *
  * @packageDocumentation
  */
-import { ClaspDecodeError, decodeMessage, type DecodedMessage } from '../../../src/protocol/index.js';
+import { ClaspDecodeError, decodeMessage, MAGIC_BYTE, QOS_NAMES, type DecodedMessage } from '../../../src/protocol/index.js';
 import { formatValue, toHex } from './format.js';
 import type { FrameRecord, FrameSummary } from './types.js';
-
-/** First byte of every CLASP frame (`MAGIC_BYTE`). */
-export const MAGIC_BYTE = 0x53;
-
-const QOS_NAMES = ['Fire', 'Confirm', 'Commit'] as const;
 
 /** Most distinct CLASP summaries shared (type, QoS and address); beyond, each frame gets its own. */
 export const MAX_SHARED_SUMMARIES = 4096;
@@ -87,10 +82,13 @@ export function frameLine(frame: Pick<FrameRecord, 'summary' | 'bytes'>): string
   }
 }
 
-/** Summarises a text frame (never CLASP: CLASP is binary). */
+/**
+ * Summarises a text frame (never CLASP: CLASP is binary): its first 200 characters as they are.
+ * Line breaks are not collapsed into spaces: the row shows them escaped (`\u000A`), so a text that
+ * hides a second line or a separator cannot pass for a one-line one.
+ */
 export function summarizeText(text: string): FrameSummary {
-  const oneLine = text.length > 200 ? `${text.slice(0, 200)}…` : text;
-  return { kind: 'text', line: oneLine.replace(/\s+/g, ' ') };
+  return { kind: 'text', line: text.length > 200 ? `${text.slice(0, 200)}…` : text };
 }
 
 /** One line for a decoded message: `SET /a = 0.5 rev 3`, otherwise `key: value` pairs. */
