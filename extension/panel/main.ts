@@ -12,6 +12,7 @@ import { Recording } from './recording.js';
 import { DeepModeView } from './view/deep-mode.js';
 import { addRecordBar } from './view/record-bar.js';
 import { addRecordingsView } from './view/recordings-view.js';
+import { addValuePlot } from './view/value-plot.js';
 import { SiteAccessBanner } from './view/site-access.js';
 
 /** Time after the port opens with no relay of the page before the panel checks why, in milliseconds. */
@@ -24,6 +25,7 @@ app.observers.push({ add: (frames) => recording.append(frames), clear: () => und
 
 addRecordBar(app, recording, () => app.model.topUrl);
 addRecordingsView(app, recording);
+addValuePlot(app);
 
 // chrome.debugger exists only in the deep build flavour (manifest permission "debugger").
 const deepAvailable = typeof (chrome as { debugger?: unknown }).debugger === 'object';

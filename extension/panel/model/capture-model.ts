@@ -7,7 +7,7 @@
  */
 import { checkBlock, RECORD_KIND } from '../../shared/frame-block.js';
 import { MAX_FRAME_BYTES } from '../../shared/limits.js';
-import { DEEP_SOURCE, type Direction, type PanelMessage, type RelayStats, type WireChunk, type WireEvent } from '../../shared/messages.js';
+import { DEEP_SOURCE, type FrameDirection, type PanelMessage, type RelayStats, type WireChunk, type WireEvent } from '../../shared/messages.js';
 import { base64ToBytes } from '../../shared/validate.js';
 import { MAX_CONNECTIONS } from '../limits.js';
 import { deepConnectionName, navigationLine } from '../strings.js';
@@ -332,7 +332,7 @@ export class CaptureModel {
     return this.#binary(conn, event.dir, event.t, event.size, payload, page);
   }
 
-  #binary(conn: ConnectionRecord, dir: Direction, t: number, size: number, bytes: Uint8Array, page = false): FrameRecord {
+  #binary(conn: ConnectionRecord, dir: FrameDirection, t: number, size: number, bytes: Uint8Array, page = false): FrameRecord {
     if (!conn.clasp && hasMagic(bytes)) conn.clasp = true;
     const { summary, message } = decodeBinary(bytes, conn.clasp);
     const record = page ? new PageBinaryFrame(this.takeId(), conn, dir, t, size, bytes, summary) : new BinaryFrame(this.takeId(), conn, dir, t, size, bytes, summary);
@@ -383,7 +383,7 @@ class BinaryFrame implements FrameRecord {
   constructor(
     readonly id: number,
     readonly conn: ConnectionRecord,
-    readonly dir: Direction,
+    readonly dir: FrameDirection,
     readonly t: number,
     readonly size: number,
     bytes: Uint8Array,

@@ -35,7 +35,7 @@ describe('summaries', () => {
   });
 
   test('text, raw binary and undecodable frames carry their line', () => {
-    expect(frameLine({ summary: summarizeText('a  b\nc') })).toBe('a b c');
+    expect(frameLine({ summary: summarizeText('a  b\nc') })).toBe('a  b\nc'); // kept; the row escapes the line break
     expect(frameLine({ bytes: new Uint8Array([1, 2]), summary: decodeBinary(new Uint8Array([1, 2]), false).summary })).toBe('01 02');
     const bad = new Uint8Array([0x53, 0x21, 0, 0]);
     const { summary } = decodeBinary(bad, true);

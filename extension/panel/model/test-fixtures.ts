@@ -2,7 +2,7 @@
  * Builders of frame records for the panel's unit tests.
  */
 import { encode, type Message } from '../../../src/protocol/index.js';
-import type { Direction } from '../../shared/messages.js';
+import type { FrameDirection } from '../../shared/messages.js';
 import { summarizeBinary, summarizeText } from './summarize.js';
 import type { ConnectionRecord, FrameRecord } from './types.js';
 
@@ -14,14 +14,14 @@ export function conn(key = 'doc/w1', extra: Partial<ConnectionRecord> = {}): Con
 }
 
 /** A decoded CLASP frame record. */
-export function claspFrame(message: Message, dir: Direction = 'in', options: { t?: number; c?: ConnectionRecord } = {}): FrameRecord {
+export function claspFrame(message: Message, dir: FrameDirection = 'in', options: { t?: number; c?: ConnectionRecord } = {}): FrameRecord {
   const bytes = encode(message);
   const id = nextId++;
   return { id, conn: options.c ?? conn(), dir, t: options.t ?? id, size: bytes.length, bytes, truncated: false, summary: summarizeBinary(bytes, true) };
 }
 
 /** A text frame record. */
-export function textFrame(text: string, dir: Direction = 'in', t?: number): FrameRecord {
+export function textFrame(text: string, dir: FrameDirection = 'in', t?: number): FrameRecord {
   const id = nextId++;
   return { id, conn: conn(), dir, t: t ?? id, size: text.length, text, truncated: false, summary: summarizeText(text) };
 }

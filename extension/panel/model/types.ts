@@ -3,7 +3,7 @@
  *
  * @packageDocumentation
  */
-import type { Direction } from '../../shared/messages.js';
+import type { FrameDirection } from '../../shared/messages.js';
 
 /** What the panel knows about one connection. Key = `<doc>/<cid>`. */
 export interface ConnectionRecord {
@@ -58,7 +58,7 @@ export interface FrameRecord {
   /** Panel-wide increasing id. */
   readonly id: number;
   readonly conn: ConnectionRecord;
-  readonly dir: Direction;
+  readonly dir: FrameDirection;
   /** Wall-clock ms since the epoch (as the page reported it: may be outside the `Date` range). */
   readonly t: number;
   /**

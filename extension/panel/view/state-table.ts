@@ -1,7 +1,8 @@
 /**
  * The state view: one row per param (address, value, revision, writer, updated), rebuilt from SET
  * and SNAPSHOT. Rendered as text into a plain table, at most once per 250 ms and only while shown.
- * Clicking a row selects the frame that set the value.
+ * Clicking a row selects the frame that set the value; with `onSelect` set (the value plot), a click
+ * selects the param and a double click selects the frame.
  */
 import { formatClock, formatValue } from '../model/format.js';
 import type { StateModel } from '../model/state-view.js';
@@ -20,6 +21,8 @@ export class StateTable {
   visible = false;
   /** Called with the id of the frame behind a clicked param. */
   onJump: (frameId: number) => void = () => undefined;
+  /** When set, called with the address of a clicked param (and onJump on a double click). */
+  onSelect: ((address: string) => void) | null = null;
 
   constructor(readonly model: StateModel) {
     this.element.className = 'state-view';
@@ -36,8 +39,15 @@ export class StateTable {
     this.#footer.className = 'state-footer';
     this.element.append(table, this.#footer);
     this.#body.addEventListener('click', (e) => {
+      const tr = (e.target as HTMLElement).closest('tr');
+      const id = Number(tr?.dataset['frame']);
+      const address = tr?.dataset['address'];
+      if (this.onSelect !== null && address !== undefined) this.onSelect(address);
+      else if (Number.isSafeInteger(id)) this.onJump(id);
+    });
+    this.#body.addEventListener('dblclick', (e) => {
       const id = Number((e.target as HTMLElement).closest('tr')?.dataset['frame']);
-      if (Number.isSafeInteger(id)) this.onJump(id);
+      if (this.onSelect !== null && Number.isSafeInteger(id)) this.onJump(id);
     });
   }
 
@@ -58,6 +68,7 @@ export class StateTable {
     for (const p of rows.slice(0, MAX_ROWS)) {
       const tr = document.createElement('tr');
       tr.dataset['frame'] = String(p.frameId);
+      tr.dataset['address'] = p.address;
       for (const text of [p.address, formatValue(p.value), p.revision === null ? '' : String(p.revision), p.writer, formatClock(p.updated)]) {
         const td = document.createElement('td');
         setEscapedText(td, text);

@@ -234,7 +234,7 @@ export class VirtualList {
     const rows = this.#count * this.#rowHeight;
     const view = this.element.clientHeight;
     if (rows <= view) return rows;
-    return rows + ((this.#rowHeight - (view % this.#rowHeight)) % this.#rowHeight);
+    return rows + (view % this.#rowHeight); // so that rows + pad - view is a whole number of rows
   }
 
   #setHeight(): void {

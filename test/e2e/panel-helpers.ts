@@ -1,0 +1,51 @@
+/**
+ * Reading and driving the real CLASP panel frame from a test (puppeteer `Frame`): its rendered rows,
+ * the toolbar inputs, the status bar.
+ */
+import type { Frame } from 'puppeteer-core';
+import { rowFields } from '../../extension/panel/view/row-text.js';
+
+/** Lines of the rendered rows, in list order. */
+export function rowLines(frame: Frame): Promise<string[]> {
+  return frame.evaluate(() =>
+    [...document.querySelectorAll<HTMLElement>('.frame-rows .vlist-page.shown .row')]
+      .filter((r) => !r.hidden && r.dataset['id'] !== undefined)
+      .sort((a, b) => Number(a.dataset['id']) - Number(b.dataset['id']))
+      .map((r) => r.textContent ?? ''),
+  );
+}
+
+/** Fields of the rendered rows (joined by `|`), in list order. */
+export async function rowTexts(frame: Frame): Promise<string[]> {
+  return (await rowLines(frame)).map((line) => rowFields(line).join('|'));
+}
+
+/** Sets a toolbar input or select and fires its `input` event. */
+export async function setInput(frame: Frame, selector: string, value: string): Promise<void> {
+  await frame.evaluate(
+    (sel, v) => {
+      const input = document.querySelector<HTMLInputElement | HTMLSelectElement>(sel)!;
+      input.value = v;
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+    },
+    selector,
+    value,
+  );
+}
+
+/** Waits (up to `ms`) until the rendered rows satisfy `predicate`; throws with the rows on timeout. */
+export async function waitRows(frame: Frame, predicate: (rows: string[]) => boolean, what: string, ms = 10_000): Promise<string[]> {
+  let rows: string[] = [];
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    rows = await rowTexts(frame);
+    if (predicate(rows)) return rows;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}; rows:\n${rows.join('\n')}`);
+}
+
+/** The status bar's text. */
+export function statusOf(frame: Frame): Promise<string> {
+  return frame.$eval('.status', (s) => s.textContent ?? '');
+}
