@@ -234,8 +234,9 @@ export class RelayCore {
   }
 
   /**
-   * Sends what the subscribed panel has not had yet, oldest first, in messages of up to
-   * MAX_BATCH_BYTES, within the acknowledgement window once the panel acknowledges.
+   * Sends what the subscribed panel has not had yet, oldest first, one message of up to
+   * MAX_BATCH_BYTES per call (the rest at the next timer), within the acknowledgement window once
+   * the panel acknowledges.
    */
   flush(): void {
     this.#flushPending = false;
@@ -268,7 +269,16 @@ export class RelayCore {
         this.#inflight.push({ end, weight: chunk.weight });
         this.#inflightBytes += chunk.weight;
       }
-      if (bytes >= MAX_BATCH_BYTES) post();
+      if (bytes >= MAX_BATCH_BYTES) {
+        // One message per task: the relay runs on the page's main thread, and a 32 MiB replay
+        // encoded in one go would be a long task of the page. The rest follows at the next timer.
+        post();
+        if (i + 1 < backlog.length && !this.#flushPending) {
+          this.#flushPending = true;
+          this.#schedule(() => this.flush());
+        }
+        return;
+      }
     }
     if (batch.length > 0) post();
   }
