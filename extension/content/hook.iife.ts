@@ -42,7 +42,7 @@ import {
   MAX_PROTOCOLS,
   MAX_TEXT_CHARS,
 } from '../shared/limits.js';
-import { claimChannel, CONFIG_SUFFIX, type Direction, type PageDetail, type PageEvent } from '../shared/messages.js';
+import { claimChannel, CONFIG_SUFFIX, type FrameDirection, type PageDetail, type PageEvent } from '../shared/messages.js';
 
 const HOOK_KEY = '__CLASP_DEVTOOLS_HOOK__';
 
@@ -218,7 +218,7 @@ const HOOK_KEY = '__CLASP_DEVTOOLS_HOOK__';
     return out;
   };
 
-  const frame = (cid: string, dir: Direction, data: unknown, page: boolean): void => {
+  const frame = (cid: string, dir: FrameDirection, data: unknown, page: boolean): void => {
     const s = ++seq; // order and time are taken now, even when a Blob is read later
     const t = now();
     const frameCap = full ? MAX_FRAME_BYTES : DISPLAY_FRAME_BYTES;

@@ -11,6 +11,7 @@
  *
  * @packageDocumentation
  */
+import type { FrameDirection } from '../../src/transport/devtools-hook.js';
 
 /** Version of the relay ↔ service worker ↔ panel messages. */
 export const PROTOCOL_VERSION = 2;
@@ -51,8 +52,11 @@ export const PANEL_PORT_PREFIX = 'panel:';
 /** `source` of a connection found by deep mode (chrome.debugger), not by the page hook. */
 export const DEEP_SOURCE = 'deep mode';
 
-/** Direction seen from the page: `out` = page → server. */
-export type Direction = 'in' | 'out';
+/**
+ * Direction seen from the page (`out` = page → server): the transport's hook contract type, the one
+ * direction type of the project.
+ */
+export type { FrameDirection };
 
 /** Fields of every page event: hook-local order, wall-clock ms, connection id. */
 export interface PageEventBase {
@@ -85,7 +89,7 @@ export interface OpenEvent extends PageEventBase {
 /** One message. Exactly one of `text` / `bytes` is set. */
 export interface FrameEvent<B = ArrayBuffer> extends PageEventBase {
   readonly k: 'frame';
-  readonly dir: Direction;
+  readonly dir: FrameDirection;
   readonly text?: string;
   readonly bytes?: B;
   /** Size of the original message in bytes (UTF-16 units for text) before any truncation. */

@@ -6,7 +6,7 @@
  */
 import { checkBlock, MAX_BLOCK_CIDS, MAX_BLOCK_RECORDS, type BlockView } from './frame-block.js';
 import { MAX_COUNT, MAX_FRAME_BYTES, MAX_PROTOCOLS, MAX_STRING_CHARS, MAX_TEXT_CHARS, MAX_TIME_MS } from './limits.js';
-import type { Direction, PageEvent } from './messages.js';
+import type { FrameDirection, PageEvent } from './messages.js';
 
 /** Longest connection id accepted. */
 const MAX_CID_CHARS = 64;
@@ -40,7 +40,7 @@ function cappedString(value: unknown, cap: number = MAX_STRING_CHARS): string | 
   return typeof value === 'string' ? keepPrefix(value, cap) : null;
 }
 
-function direction(value: unknown): Direction | null {
+function direction(value: unknown): FrameDirection | null {
   return value === 'in' || value === 'out' ? value : null;
 }
 

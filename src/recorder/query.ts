@@ -5,7 +5,7 @@
 import { FLAG_OUT, FLAG_TEXT, NO_ADDRESS, readColumns, type ChunkColumns } from './chunk.js';
 import { RecorderError } from './errors.js';
 import { compileAddressGlob, type AddressMatcher } from './glob.js';
-import type { Direction } from './recorder.js';
+import type { FrameDirection } from '../transport/devtools-hook.js';
 import type { ChunkData, ChunkSummary, FrameLogDatabase } from './schema.js';
 
 /** A filter over one session. Every field narrows the result; absent fields do not filter. */
@@ -19,7 +19,7 @@ export interface FrameQuery {
   /** First seq to return (a cursor: pass the last seen seq + 1 to resume). */
   fromSeq?: number;
   /** Only frames in this direction. */
-  direction?: Direction;
+  direction?: FrameDirection;
   /** Only these CLASP type codes (`0x21` = SET; `-1` = not valid CLASP). */
   types?: readonly number[];
   /** Only frames of this connection id. */
@@ -34,7 +34,7 @@ export interface RecordedFrame {
   seq: number;
   /** Wall-clock ms since the Unix epoch. */
   time: number;
-  direction: Direction;
+  direction: FrameDirection;
   connection: string;
   /** The frame was a text WebSocket message. */
   text: boolean;

@@ -18,13 +18,10 @@ import { summarizeFrame } from './frame-summary.js';
 import type { ConnectionInfo, FrameLogDatabase } from './schema.js';
 import type { FrameDirection } from '../transport/devtools-hook.js';
 
-/** Which side sent a frame, seen from the page: `out` = page → server, `in` = server → page. */
-export type Direction = FrameDirection;
-
 /** Optional fields of one appended frame. */
 export interface AppendOptions {
   /** Default `'in'`. */
-  direction?: Direction;
+  direction?: FrameDirection;
   /** Connection id. Default `''`. */
   connection?: string;
   /** Wall-clock ms since the Unix epoch. Default `performance.timeOrigin + performance.now()`. */
