@@ -7,7 +7,9 @@
  *   at a time into the Frames tab, browsed with the live filters), delete (two clicks);
  * - replay into a development relay through the panel's WasmWebSocketTransport: a subscriber on
  *   that relay receives the recorded SETs in order; pause, resume and the progress bar;
- * - the retention setting: stored, applied at once, deleting the oldest recordings beyond it.
+ * - the retention setting: stored, applied at once, deleting the oldest recordings beyond it;
+ * - the value plot in the State view: a clicked param's values (live ones added), and a click on
+ *   the plot selecting the frame of the nearest point.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -74,6 +76,14 @@ async function setInput(selector: string, value: string, event = 'input'): Promi
   );
 }
 
+/**
+ * Clicks through the DOM: the toolbar re-flows as connections arrive, so a click at coordinates
+ * measured a moment earlier can miss the button.
+ */
+async function press(selector: string): Promise<void> {
+  await panel.$eval(selector, (b) => (b as HTMLElement).click());
+}
+
 async function showRecordings(): Promise<void> {
   await panel.click('.tabs .tab-recordings');
   await panel.waitForSelector('.recordings-view:not([hidden])');
@@ -81,13 +91,13 @@ async function showRecordings(): Promise<void> {
 
 /** Records `n` SETs to `/e2e/rec/<tag>` (values 0..n-1) from the page's transport, through the panel's Record button. */
 async function recordSession(tag: string, n: number): Promise<void> {
-  await panel.click('.record-bar .record');
+  await press('.record-bar .record');
   await until(notice, (t) => /^recording into session \d+$/.test(t), 'recording to start');
   for (let i = 0; i < n; i++) await page.evaluate((a, v) => (globalThis as any).E.transportSet(a, v), `/e2e/rec/${tag}`, i);
   const state = await until(() => panel.$eval('.status .rec-state', (e) => ((e as HTMLElement).hidden ? '' : e.textContent ?? '')), (t) => Number(/: (\d+) frames/.exec(t)?.[1] ?? 0) >= n, 'the recording state');
   expect(state).toMatch(/^● Recording session \d+: \d+ frames \(\d+ waiting\), [\d.]+ (B|KB) stored, 0 dropped$/);
   await sleep(300);
-  await panel.click('.record-bar .record');
+  await press('.record-bar .record');
   await until(notice, (t) => /^recorded session \d+: \d+ frames$/.test(t), 'recording to stop');
 }
 
@@ -237,4 +247,23 @@ test('delete takes two clicks; the retention setting is stored and deletes the o
   await until(rows, (r) => r.length === 1 && r[0]!.id === third.id, 'retention to delete the oldest');
   expect(await notice()).toMatch(/^retention: deleted 1 recordings/);
   expect(JSON.parse((await panel.evaluate(() => localStorage.getItem('clasp-devtools.retention')))!)).toMatchObject({ maxDays: 30 });
+});
+
+test('value plot: clicking a param in the State view plots its values; clicking a point selects its frame', async () => {
+  for (let i = 0; i < 20; i++) await page.evaluate((v) => (globalThis as any).E.transportSet('/e2e/plot/level', v), i * i);
+  await panel.click('.tabs .tab-state');
+  const row = await panel.waitForSelector('.state-view tbody tr[data-address="/e2e/plot/level"]', { timeout: 15_000 });
+  await row!.click();
+  const title = await until(() => panel.$eval('.value-plot .plot-title', (e) => e.textContent ?? ''), (t) => t.startsWith('/e2e/plot/level — 20 values'), 'the plot');
+  expect(title).toBe('/e2e/plot/level — 20 values; click a point to see its frame');
+  expect(await panel.$$eval('.value-plot .plot-dot', (d) => d.length)).toBe(20);
+  expect(await panel.$$eval('.value-plot .plot-label', (l) => l.map((x) => x.textContent))).toEqual(expect.arrayContaining(['361', '0']));
+  // Live: a new value is added to the plot.
+  await page.evaluate(() => (globalThis as any).E.transportSet('/e2e/plot/level', 400));
+  await until(() => panel.$eval('.value-plot .plot-title', (e) => e.textContent ?? ''), (t) => t.includes('21 values'), 'the live value');
+  // The right edge of the plot is the newest value: its frame gets selected in the Frames tab.
+  const box = (await (await panel.$('.value-plot .plot-svg'))!.boundingBox())!;
+  await panel.page().mouse.click(box.x + box.width - 9, box.y + box.height / 2);
+  await panel.waitForSelector('.split:not([hidden])');
+  await until(() => panel.$$eval('.tree-row', (rows) => rows.map((r) => r.textContent ?? '')), (rows) => rows.includes('data: f64 = 400'), 'the selected frame of the newest point');
 });
