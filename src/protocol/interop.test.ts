@@ -3,7 +3,7 @@
  * - What it encodes (its 17 types, JS-shaped messages) we decode to the same message, and our
  *   encoder writes the very same payload bytes for the same JS message (plain numbers → f64).
  * - What we encode (its 17 types) it decodes to the same message.
- * - The documented differences, each pinned by a test (see README "Where Rust and the JS SDK differ").
+ * - The documented differences, each pinned by a test (see docs/codec.md "Where Rust and the JS SDK differ").
  */
 import * as js from '@clasp-to/core';
 import fc from 'fast-check';

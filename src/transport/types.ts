@@ -9,7 +9,7 @@
  * @packageDocumentation
  */
 
-/** Connection state. Exactly one at a time; see the transport's state diagram in README. */
+/** Connection state. Exactly one at a time; see the state diagram in docs/transport.md. */
 export type ConnectionState = 'idle' | 'connecting' | 'open' | 'closing' | 'closed' | 'backoff';
 
 /** What can go wrong, as a stable machine-readable code. */
