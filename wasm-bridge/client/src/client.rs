@@ -17,7 +17,7 @@ use std::rc::{Rc, Weak};
 use std::task::{Context, Poll, Waker};
 
 use clasp_wasm_bridge::{
-    now_ms, spawn_local, timeout, TransportEvent, TransportReceiver, TransportSender, WasmWebSocketReceiver,
+    now_ms, spawn_local, timeout, LocalBoxFuture, TransportEvent, TransportReceiver, TransportSender, WasmWebSocketReceiver,
     WasmWebSocketSender, WasmWebSocketTransport,
 };
 use clasp_wasm_core::codec;
@@ -194,8 +194,8 @@ impl Clasp {
         self.inner.reconnects.get()
     }
 
-    async fn send_message(&self, message: &Message) -> Result<()> {
-        self.inner.send(message).await
+    fn send_message(&self, message: &Message) -> LocalBoxFuture<'static, Result<()>> {
+        self.inner.send(message)
     }
 
     /// Subscribes to `pattern` (`*` one segment, `**` any number); `callback` gets each value
@@ -407,14 +407,18 @@ fn subscribe_message(id: u32, pattern: &str) -> Message {
 }
 
 impl Inner {
-    async fn send(&self, message: &Message) -> Result<()> {
+    /// Encodes now and sends. Boxed on purpose: every public call awaits this one future type
+    /// instead of inlining the send state machine at each call site (a third of the .wasm).
+    fn send(&self, message: &Message) -> LocalBoxFuture<'static, Result<()>> {
         let sender = self.sender.borrow().clone();
-        let sender = match sender {
-            Some(s) => s,
-            None => return Err(ClientError::NotConnected),
-        };
-        let frame = codec::encode(message)?;
-        sender.send(frame).await.map_err(ClientError::from)
+        let frame = codec::encode(message);
+        Box::pin(async move {
+            let sender = match sender {
+                Some(s) => s,
+                None => return Err(ClientError::NotConnected),
+            };
+            sender.send(frame?).await.map_err(ClientError::from)
+        })
     }
 
     fn handle(&self, message: Message) -> Vec<(SubscriptionCallback, Value, String)> {

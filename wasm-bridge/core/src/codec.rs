@@ -146,7 +146,9 @@ pub fn decode_message(bytes: &[u8]) -> Result<Message> {
             "legacy MessagePack (v0) payloads are not supported by clasp-wasm-core".to_string(),
         ));
     }
-    read_message(&mut Reader::new(bytes), 1)
+    let mut r = Reader::new(bytes);
+    let message = read_message(&mut r, 1);
+    r.finish(message)
 }
 
 /// Encodes a whole frame with the message's default QoS, version 1, no timestamp.
@@ -668,132 +670,178 @@ fn write_publish(out: &mut Vec<u8>, m: &PublishMessage) -> Result<()> {
 // ---------------------------------------------------------------------------------------------
 
 /// A cursor over one message (or one bundle slot): every read is bounded by it.
+///
+/// Errors are sticky: the first failure is kept, the rest of the input is dropped, and every
+/// later read returns a default value (empty, zero) without allocating. Decoders read straight
+/// through and the caller checks [`Reader::finish`] once, which keeps the decoder small (no
+/// early-return and drop path per field) without changing what it reports.
 struct Reader<'a> {
     buf: &'a [u8],
+    err: Option<Error>,
 }
 
 impl<'a> Reader<'a> {
     fn new(buf: &'a [u8]) -> Self {
-        Reader { buf }
+        Reader { buf, err: None }
+    }
+
+    fn failed(&self) -> bool {
+        self.err.is_some()
+    }
+
+    fn fail(&mut self, e: Error) {
+        if self.err.is_none() {
+            self.err = Some(e);
+        }
+        self.buf = &[];
+    }
+
+    fn finish<T>(self, value: T) -> Result<T> {
+        match self.err {
+            Some(e) => Err(e),
+            None => Ok(value),
+        }
     }
 
     fn remaining(&self) -> usize {
         self.buf.len()
     }
 
-    fn take(&mut self, n: usize) -> Result<&'a [u8]> {
+    fn take(&mut self, n: usize) -> &'a [u8] {
         if self.buf.len() < n {
-            return Err(Error::BufferTooSmall { needed: n, have: self.buf.len() });
+            let have = self.buf.len();
+            self.fail(Error::BufferTooSmall { needed: n, have });
+            return &[];
         }
         let (head, tail) = self.buf.split_at(n);
         self.buf = tail;
-        Ok(head)
+        head
     }
 
-    fn array<const N: usize>(&mut self) -> Result<[u8; N]> {
+    fn array<const N: usize>(&mut self) -> [u8; N] {
         let mut a = [0u8; N];
-        a.copy_from_slice(self.take(N)?);
-        Ok(a)
+        let bytes = self.take(N);
+        if bytes.len() == N {
+            a.copy_from_slice(bytes);
+        }
+        a
     }
 
-    fn u8(&mut self) -> Result<u8> {
-        Ok(self.array::<1>()?[0])
+    fn u8(&mut self) -> u8 {
+        self.array::<1>()[0]
     }
-    fn u16(&mut self) -> Result<u16> {
-        Ok(u16::from_be_bytes(self.array()?))
+    fn u16(&mut self) -> u16 {
+        u16::from_be_bytes(self.array())
     }
-    fn u32(&mut self) -> Result<u32> {
-        Ok(u32::from_be_bytes(self.array()?))
+    fn u32(&mut self) -> u32 {
+        u32::from_be_bytes(self.array())
     }
-    fn u64(&mut self) -> Result<u64> {
-        Ok(u64::from_be_bytes(self.array()?))
+    fn u64(&mut self) -> u64 {
+        u64::from_be_bytes(self.array())
     }
-    fn f64(&mut self) -> Result<f64> {
-        Ok(f64::from_bits(self.u64()?))
+    fn f64(&mut self) -> f64 {
+        f64::from_bits(self.u64())
     }
 
-    fn string(&mut self) -> Result<String> {
-        let len = usize::from(self.u16()?);
-        let bytes = self.take(len)?;
+    fn string(&mut self) -> String {
+        let len = usize::from(self.u16());
+        let bytes = self.take(len);
         match std::str::from_utf8(bytes) {
-            Ok(s) => Ok(s.to_string()),
-            Err(_) => Err(Error::DecodeError("invalid UTF-8 in string".to_string())),
+            Ok(s) => s.to_string(),
+            Err(_) => {
+                self.fail(Error::DecodeError("invalid UTF-8 in string".to_string()));
+                String::new()
+            }
         }
     }
 
-    fn opt_string(&mut self, present: bool) -> Result<Option<String>> {
+    fn opt_string(&mut self, present: bool) -> Option<String> {
         if present {
-            self.string().map(Some)
+            Some(self.string())
         } else {
-            Ok(None)
+            None
         }
     }
 
-    fn opt_u64(&mut self, present: bool) -> Result<Option<u64>> {
+    fn opt_u64(&mut self, present: bool) -> Option<u64> {
         if present {
-            self.u64().map(Some)
+            Some(self.u64())
         } else {
-            Ok(None)
+            None
         }
     }
 
-    fn opt_u32(&mut self, present: bool) -> Result<Option<u32>> {
+    fn opt_u32(&mut self, present: bool) -> Option<u32> {
         if present {
-            self.u32().map(Some)
+            Some(self.u32())
         } else {
-            Ok(None)
+            None
         }
     }
 
     /// A u16 count, and a capacity no larger than `min_item` bytes per item could fill.
-    fn count(&mut self, min_item: usize) -> Result<(usize, usize)> {
-        let n = usize::from(self.u16()?);
-        Ok((n, n.min(self.remaining() / min_item.max(1))))
+    fn count(&mut self, min_item: usize) -> (usize, usize) {
+        let n = usize::from(self.u16());
+        (n, n.min(self.remaining() / min_item.max(1)))
     }
 }
 
-fn read_typed_value(r: &mut Reader<'_>, depth: usize) -> Result<Value> {
-    let t = r.u8()?;
+fn read_typed_value(r: &mut Reader<'_>, depth: usize) -> Value {
+    let t = r.u8();
     read_value_data(r, t, depth)
 }
 
-fn read_value_data(r: &mut Reader<'_>, vtype: u8, depth: usize) -> Result<Value> {
-    Ok(match vtype {
+fn read_value_data(r: &mut Reader<'_>, vtype: u8, depth: usize) -> Value {
+    if r.failed() {
+        return Value::Null;
+    }
+    match vtype {
         val::NULL => Value::Null,
-        val::BOOL => Value::Bool(r.u8()? != 0),
-        val::I8 => Value::Int(i64::from(i8::from_be_bytes(r.array()?))),
-        val::I16 => Value::Int(i64::from(i16::from_be_bytes(r.array()?))),
-        val::I32 => Value::Int(i64::from(i32::from_be_bytes(r.array()?))),
-        val::I64 => Value::Int(i64::from_be_bytes(r.array()?)),
-        val::F32 => Value::Float(f64::from(f32::from_be_bytes(r.array()?))),
-        val::F64 => Value::Float(r.f64()?),
-        val::STRING => Value::String(r.string()?),
+        val::BOOL => Value::Bool(r.u8() != 0),
+        val::I8 => Value::Int(i64::from(i8::from_be_bytes(r.array()))),
+        val::I16 => Value::Int(i64::from(i16::from_be_bytes(r.array()))),
+        val::I32 => Value::Int(i64::from(i32::from_be_bytes(r.array()))),
+        val::I64 => Value::Int(i64::from_be_bytes(r.array())),
+        val::F32 => Value::Float(f64::from(f32::from_be_bytes(r.array()))),
+        val::F64 => Value::Float(r.f64()),
+        val::STRING => Value::String(r.string()),
         val::BYTES => {
-            let len = usize::from(r.u16()?);
-            Value::Bytes(r.take(len)?.to_vec())
+            let len = usize::from(r.u16());
+            Value::Bytes(r.take(len).to_vec())
+        }
+        val::ARRAY | val::MAP if depth > MAX_VALUE_DEPTH => {
+            r.fail(Error::DecodeError("values nested deeper than 100 levels".to_string()));
+            Value::Null
         }
         val::ARRAY => {
-            check_depth(depth, Error::DecodeError)?;
-            let (n, cap) = r.count(1)?;
+            let (n, cap) = r.count(1);
             let mut items = Vec::with_capacity(cap);
             for _ in 0..n {
-                items.push(read_typed_value(r, depth + 1)?);
+                if r.failed() {
+                    break;
+                }
+                items.push(read_typed_value(r, depth + 1));
             }
             Value::Array(items)
         }
         val::MAP => {
-            check_depth(depth, Error::DecodeError)?;
-            let (n, cap) = r.count(3)?;
+            let (n, cap) = r.count(3);
             let mut map = HashMap::with_capacity(cap);
             for _ in 0..n {
-                let key = r.string()?;
-                let item = read_typed_value(r, depth + 1)?;
+                if r.failed() {
+                    break;
+                }
+                let key = r.string();
+                let item = read_typed_value(r, depth + 1);
                 map.insert(key, item);
             }
             Value::Map(map)
         }
-        other => return Err(Error::DecodeError(format!("unknown value type: 0x{:02x}", other))),
-    })
+        other => {
+            r.fail(Error::DecodeError(format!("unknown value type: 0x{:02x}", other)));
+            Value::Null
+        }
+    }
 }
 
 fn signal_type_from_code(code: u8) -> SignalType {
@@ -838,84 +886,90 @@ fn non_empty(s: String) -> Option<String> {
     }
 }
 
-fn read_message(r: &mut Reader<'_>, bundle_depth: usize) -> Result<Message> {
-    let code = r.u8()?;
-    Ok(match code {
+/// Reads `n` items with `read`, stopping at the first failure.
+fn read_list<T>(r: &mut Reader<'_>, min_item: usize, mut read: impl FnMut(&mut Reader<'_>) -> T) -> Vec<T> {
+    let (n, cap) = r.count(min_item);
+    let mut items = Vec::with_capacity(cap);
+    for _ in 0..n {
+        if r.failed() {
+            break;
+        }
+        items.push(read(r));
+    }
+    items
+}
+
+/// Decodes one binary message; check `r` (sticky error) before trusting the result.
+fn read_message(r: &mut Reader<'_>, bundle_depth: usize) -> Message {
+    let code = r.u8();
+    if r.failed() {
+        return Message::Ping;
+    }
+    match code {
         msg::HELLO => {
-            let version = r.u8()?;
-            let features = features_from_mask(r.u8()?, true);
-            let name = r.string()?;
-            let token = non_empty(r.string()?);
+            let version = r.u8();
+            let features = features_from_mask(r.u8(), true);
+            let name = r.string();
+            let token = non_empty(r.string());
             Message::Hello(HelloMessage { version, name, features, capabilities: None, token })
         }
         msg::WELCOME => {
-            let version = r.u8()?;
-            let features = features_from_mask(r.u8()?, false);
-            let time = r.u64()?;
-            let session = r.string()?;
-            let name = r.string()?;
-            let token = non_empty(r.string()?);
+            let version = r.u8();
+            let features = features_from_mask(r.u8(), false);
+            let time = r.u64();
+            let session = r.string();
+            let name = r.string();
+            let token = non_empty(r.string());
             Message::Welcome(WelcomeMessage { version, session, name, features, time, token })
         }
         msg::ANNOUNCE => {
-            let namespace = r.string()?;
-            let (n, cap) = r.count(4)?;
-            let mut signals = Vec::with_capacity(cap);
-            for _ in 0..n {
-                signals.push(read_signal(r, true)?);
-            }
+            let namespace = r.string();
+            let signals = read_list(r, 4, |r| read_signal(r, true));
             Message::Announce(AnnounceMessage { namespace, signals, meta: None })
         }
         msg::FEDERATION_SYNC => {
-            let op = match r.u8()? {
+            let op = match r.u8() {
                 1 => FederationOp::DeclareNamespaces,
                 2 => FederationOp::RequestSync,
                 3 => FederationOp::RevisionVector,
                 4 => FederationOp::SyncComplete,
-                other => return Err(Error::DecodeError(format!("unknown federation op: {}", other))),
+                other => {
+                    r.fail(Error::DecodeError(format!("unknown federation op: {}", other)));
+                    FederationOp::SyncComplete
+                }
             };
-            let (n, cap) = r.count(2)?;
-            let mut patterns = Vec::with_capacity(cap);
-            for _ in 0..n {
-                patterns.push(r.string()?);
-            }
-            let (n, cap) = r.count(10)?;
-            let mut revisions = HashMap::with_capacity(cap);
-            for _ in 0..n {
-                let key = r.string()?;
-                revisions.insert(key, r.u64()?);
-            }
-            let flags = r.u8()?;
-            let since_revision = r.opt_u64(flags & 0x80 != 0)?;
-            let origin = r.opt_string(flags & 0x40 != 0)?;
+            let patterns = read_list(r, 2, |r| r.string());
+            let revisions: HashMap<String, u64> = read_list(r, 10, |r| (r.string(), r.u64())).into_iter().collect();
+            let flags = r.u8();
+            let since_revision = r.opt_u64(flags & 0x80 != 0);
+            let origin = r.opt_string(flags & 0x40 != 0);
             Message::FederationSync(FederationSyncMessage { op, patterns, revisions, since_revision, origin })
         }
         msg::SUBSCRIBE => {
-            let id = r.u32()?;
-            let pattern = r.string()?;
-            let types = types_from_mask(r.u8()?);
-            let flags = r.u8()?;
+            let id = r.u32();
+            let pattern = r.string();
+            let types = types_from_mask(r.u8());
+            let flags = r.u8();
             let options = if flags == 0 {
                 None
             } else {
-                Some(SubscribeOptions {
-                    max_rate: r.opt_u32(flags & 0x01 != 0)?,
-                    epsilon: if flags & 0x02 != 0 { Some(r.f64()?) } else { None },
-                    history: r.opt_u32(flags & 0x04 != 0)?,
-                    window: r.opt_u32(flags & 0x08 != 0)?,
-                })
+                let max_rate = r.opt_u32(flags & 0x01 != 0);
+                let epsilon = if flags & 0x02 != 0 { Some(r.f64()) } else { None };
+                let history = r.opt_u32(flags & 0x04 != 0);
+                let window = r.opt_u32(flags & 0x08 != 0);
+                Some(SubscribeOptions { max_rate, epsilon, history, window })
             };
             Message::Subscribe(SubscribeMessage { id, pattern, types, options })
         }
-        msg::UNSUBSCRIBE => Message::Unsubscribe(UnsubscribeMessage { id: r.u32()? }),
-        msg::PUBLISH => read_publish(r)?,
+        msg::UNSUBSCRIBE => Message::Unsubscribe(UnsubscribeMessage { id: r.u32() }),
+        msg::PUBLISH => read_publish(r),
         msg::SET => {
-            let flags = r.u8()?;
-            let address = r.string()?;
-            let value = read_value_data(r, flags & 0x0f, 1)?;
-            let revision = r.opt_u64(flags & 0x80 != 0)?;
+            let flags = r.u8();
+            let address = r.string();
+            let value = read_value_data(r, flags & 0x0f, 1);
+            let revision = r.opt_u64(flags & 0x80 != 0);
             let ttl = if flags & 0x10 != 0 {
-                let raw = r.u32()?;
+                let raw = r.u32();
                 Some(if raw == 0 {
                     Ttl::Never
                 } else if raw & 0x8000_0000 != 0 {
@@ -928,122 +982,120 @@ fn read_message(r: &mut Reader<'_>, bundle_depth: usize) -> Result<Message> {
             };
             Message::Set(SetMessage { address, value, revision, lock: flags & 0x40 != 0, unlock: flags & 0x20 != 0, ttl })
         }
-        msg::GET => Message::Get(GetMessage { address: r.string()? }),
+        msg::GET => Message::Get(GetMessage { address: r.string() }),
         msg::SNAPSHOT => {
-            let (n, cap) = r.count(12)?;
-            let mut params = Vec::with_capacity(cap);
-            for _ in 0..n {
-                let address = r.string()?;
-                let value = read_typed_value(r, 1)?;
-                let revision = r.u64()?;
-                let flags = r.u8()?;
-                let writer = r.opt_string(flags & 0x01 != 0)?;
-                let timestamp = r.opt_u64(flags & 0x02 != 0)?;
-                params.push(ParamValue { address, value, revision, writer, timestamp });
-            }
+            let params = read_list(r, 12, |r| {
+                let address = r.string();
+                let value = read_typed_value(r, 1);
+                let revision = r.u64();
+                let flags = r.u8();
+                let writer = r.opt_string(flags & 0x01 != 0);
+                let timestamp = r.opt_u64(flags & 0x02 != 0);
+                ParamValue { address, value, revision, writer, timestamp }
+            });
             Message::Snapshot(SnapshotMessage { params })
         }
         msg::REPLAY => {
-            let flags = r.u8()?;
-            let pattern = r.string()?;
-            let from = r.opt_u64(flags & 0x80 != 0)?;
-            let to = r.opt_u64(flags & 0x40 != 0)?;
-            let limit = r.opt_u32(flags & 0x20 != 0)?;
-            let types = types_from_mask(r.u8()?);
+            let flags = r.u8();
+            let pattern = r.string();
+            let from = r.opt_u64(flags & 0x80 != 0);
+            let to = r.opt_u64(flags & 0x40 != 0);
+            let limit = r.opt_u32(flags & 0x20 != 0);
+            let types = types_from_mask(r.u8());
             Message::Replay(ReplayMessage { pattern, from, to, limit, types })
         }
+        msg::BUNDLE if bundle_depth > MAX_BUNDLE_DEPTH => {
+            r.fail(Error::DecodeError("bundles nested deeper than 16 levels".to_string()));
+            Message::Ping
+        }
         msg::BUNDLE => {
-            if bundle_depth > MAX_BUNDLE_DEPTH {
-                return Err(Error::DecodeError("bundles nested deeper than 16 levels".to_string()));
-            }
-            let flags = r.u8()?;
-            let (n, cap) = r.count(3)?;
-            let timestamp = r.opt_u64(flags & 0x80 != 0)?;
+            let flags = r.u8();
+            let (n, cap) = r.count(3);
+            let timestamp = r.opt_u64(flags & 0x80 != 0);
             let mut messages = Vec::with_capacity(cap);
             for _ in 0..n {
-                let len = usize::from(r.u16()?);
-                let mut slot = Reader::new(r.take(len)?);
-                messages.push(read_message(&mut slot, bundle_depth + 1)?);
+                if r.failed() {
+                    break;
+                }
+                let len = usize::from(r.u16());
+                let mut slot = Reader::new(r.take(len));
+                if r.failed() {
+                    break;
+                }
+                let inner = read_message(&mut slot, bundle_depth + 1);
+                match slot.err {
+                    Some(e) => r.fail(e),
+                    None => messages.push(inner),
+                }
             }
             Message::Bundle(BundleMessage { timestamp, messages })
         }
         msg::SYNC => {
-            let flags = r.u8()?;
-            let t1 = r.u64()?;
-            let t2 = r.opt_u64(flags & 0x01 != 0)?;
-            let t3 = r.opt_u64(flags & 0x02 != 0)?;
+            let flags = r.u8();
+            let t1 = r.u64();
+            let t2 = r.opt_u64(flags & 0x01 != 0);
+            let t3 = r.opt_u64(flags & 0x02 != 0);
             Message::Sync(SyncMessage { t1, t2, t3 })
         }
         msg::PING => Message::Ping,
         msg::PONG => Message::Pong,
         msg::ACK => {
-            let flags = r.u8()?;
-            let address = r.opt_string(flags & 0x01 != 0)?;
-            let revision = r.opt_u64(flags & 0x02 != 0)?;
-            let locked = if flags & 0x04 != 0 { Some(r.u8()? != 0) } else { None };
-            let holder = r.opt_string(flags & 0x08 != 0)?;
-            let correlation_id = r.opt_u32(flags & 0x10 != 0)?;
+            let flags = r.u8();
+            let address = r.opt_string(flags & 0x01 != 0);
+            let revision = r.opt_u64(flags & 0x02 != 0);
+            let locked = if flags & 0x04 != 0 { Some(r.u8() != 0) } else { None };
+            let holder = r.opt_string(flags & 0x08 != 0);
+            let correlation_id = r.opt_u32(flags & 0x10 != 0);
             Message::Ack(AckMessage { address, revision, locked, holder, correlation_id })
         }
         msg::ERROR => {
-            let code = r.u16()?;
-            let message = r.string()?;
-            let flags = r.u8()?;
-            let address = r.opt_string(flags & 0x01 != 0)?;
-            let correlation_id = r.opt_u32(flags & 0x02 != 0)?;
+            let code = r.u16();
+            let message = r.string();
+            let flags = r.u8();
+            let address = r.opt_string(flags & 0x01 != 0);
+            let correlation_id = r.opt_u32(flags & 0x02 != 0);
             Message::Error(ErrorMessage { code, message, address, correlation_id })
         }
-        msg::QUERY => Message::Query(QueryMessage { pattern: r.string()? }),
-        msg::RESULT => {
-            let (n, cap) = r.count(4)?;
-            let mut signals = Vec::with_capacity(cap);
-            for _ in 0..n {
-                signals.push(read_signal(r, false)?);
-            }
-            Message::Result(ResultMessage { signals })
+        msg::QUERY => Message::Query(QueryMessage { pattern: r.string() }),
+        msg::RESULT => Message::Result(ResultMessage { signals: read_list(r, 4, |r| read_signal(r, false)) }),
+        other => {
+            r.fail(Error::UnknownMessageType(other));
+            Message::Ping
         }
-        other => return Err(Error::UnknownMessageType(other)),
-    })
+    }
 }
 
-fn read_signal(r: &mut Reader<'_>, with_meta: bool) -> Result<SignalDefinition> {
-    let address = r.string()?;
-    let signal_type = signal_type_from_code(r.u8()?);
-    let flags = r.u8()?;
-    let datatype = r.opt_string(flags & 0x01 != 0)?;
-    let access = r.opt_string(flags & 0x02 != 0)?;
+fn read_signal(r: &mut Reader<'_>, with_meta: bool) -> SignalDefinition {
+    let address = r.string();
+    let signal_type = signal_type_from_code(r.u8());
+    let flags = r.u8();
+    let datatype = r.opt_string(flags & 0x01 != 0);
+    let access = r.opt_string(flags & 0x02 != 0);
     let meta = if with_meta && flags & 0x04 != 0 {
-        let mf = r.u8()?;
-        let unit = r.opt_string(mf & 0x01 != 0)?;
-        let range = if mf & 0x02 != 0 { Some((r.f64()?, r.f64()?)) } else { None };
-        let default = if mf & 0x04 != 0 { Some(read_typed_value(r, 1)?) } else { None };
-        let description = r.opt_string(mf & 0x08 != 0)?;
+        let mf = r.u8();
+        let unit = r.opt_string(mf & 0x01 != 0);
+        let range = if mf & 0x02 != 0 { Some((r.f64(), r.f64())) } else { None };
+        let default = if mf & 0x04 != 0 { Some(read_typed_value(r, 1)) } else { None };
+        let description = r.opt_string(mf & 0x08 != 0);
         Some(SignalMeta { unit, range, default, description })
     } else {
         None
     };
-    Ok(SignalDefinition { address, signal_type, datatype, access, meta })
+    SignalDefinition { address, signal_type, datatype, access, meta }
 }
 
-fn read_publish(r: &mut Reader<'_>) -> Result<Message> {
-    let flags = r.u8()?;
-    let address = r.string()?;
-    let (value, samples) = match r.u8()? {
-        1 => (Some(read_typed_value(r, 1)?), None),
-        2 => {
-            let (n, cap) = r.count(8)?;
-            let mut samples = Vec::with_capacity(cap);
-            for _ in 0..n {
-                samples.push(r.f64()?);
-            }
-            (None, Some(samples))
-        }
+fn read_publish(r: &mut Reader<'_>) -> Message {
+    let flags = r.u8();
+    let address = r.string();
+    let (value, samples) = match r.u8() {
+        1 => (Some(read_typed_value(r, 1)), None),
+        2 => (None, Some(read_list(r, 8, |r| r.f64()))),
         _ => (None, None),
     };
-    let timestamp = r.opt_u64(flags & 0x10 != 0)?;
-    let id = r.opt_u32(flags & 0x08 != 0)?;
-    let rate = if r.remaining() >= 4 { Some(r.u32()?) } else { None };
-    Ok(Message::Publish(PublishMessage {
+    let timestamp = r.opt_u64(flags & 0x10 != 0);
+    let id = r.opt_u32(flags & 0x08 != 0);
+    let rate = if r.remaining() >= 4 { Some(r.u32()) } else { None };
+    Message::Publish(PublishMessage {
         address,
         signal: Some(signal_type_from_code(flags >> 5)),
         value,
@@ -1054,7 +1106,7 @@ fn read_publish(r: &mut Reader<'_>) -> Result<Message> {
         phase: Some(gesture_phase_from_code(flags & 0x07)),
         timestamp,
         timeline: None,
-    }))
+    })
 }
 
 #[cfg(test)]
