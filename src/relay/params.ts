@@ -6,9 +6,10 @@
  * @packageDocumentation
  */
 import type { ParamValue, SetMessage, Value } from '../protocol/index.js';
-import type { AddressMatcher } from './patterns.js';
 
-interface ParamState {
+/** One stored parameter (read it through {@link ParamStore.toParamValue}). */
+export interface ParamState {
+  readonly address: string;
   value: Value;
   revision: bigint;
   writer: string;
@@ -39,7 +40,7 @@ export class ParamStore {
     const existing = this.params.get(set.address);
     if (existing === undefined) {
       this.params.set(set.address, {
-        value: set.value, revision: 1n, writer, timestamp: nowMicros(),
+        address: set.address, value: set.value, revision: 1n, writer, timestamp: nowMicros(),
         lockHolder: set.lock === true ? writer : undefined,
       });
       return 1n;
@@ -63,19 +64,16 @@ export class ParamStore {
   /** The parameter at `address`, as a SNAPSHOT entry. */
   get(address: string): ParamValue<bigint> | undefined {
     const p = this.params.get(address);
-    return p === undefined ? undefined : toParamValue(address, p);
+    return p === undefined ? undefined : this.toParamValue(p);
   }
 
-  /** Every parameter matching `matcher` (all when omitted). */
-  snapshot(matcher?: AddressMatcher): ParamValue<bigint>[] {
-    const out: ParamValue<bigint>[] = [];
-    for (const [address, p] of this.params) {
-      if (matcher === undefined || matcher(address)) out.push(toParamValue(address, p));
-    }
-    return out;
+  /** Every parameter, oldest first (iterate in slices: nothing is copied). */
+  entries(): IterableIterator<Readonly<ParamState>> {
+    return this.params.values();
   }
-}
 
-function toParamValue(address: string, p: ParamState): ParamValue<bigint> {
-  return { address, value: p.value, revision: p.revision, writer: p.writer, timestamp: p.timestamp };
+  /** A stored parameter as a SNAPSHOT entry. */
+  toParamValue(p: Readonly<ParamState>): ParamValue<bigint> {
+    return { address: p.address, value: p.value, revision: p.revision, writer: p.writer, timestamp: p.timestamp };
+  }
 }

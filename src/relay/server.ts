@@ -1,12 +1,16 @@
 /**
  * The development relay's network side (Node, on `ws`): an HTTP or HTTPS server that upgrades to
  * WebSocket with subprotocol `clasp`, optionally serves static files on the same port, and hands
- * frames to {@link ClaspRouter}.
+ * frames to {@link ClaspRouter} through the {@link Pump}.
  *
  * Invariants:
- * - One slow client never stalls the others: sends never block, and a client whose socket buffers
- *   more than `maxClientBuffer` bytes is disconnected (close code 1008 is not deliverable through a
- *   full buffer, so the TCP connection is cut).
+ * - No input stops the relay: the router catches everything a message can cause, the pump catches
+ *   what would still escape, socket errors are logged.
+ * - No task runs longer than about `sliceMs` (10 ms) plus one router step: messages wait in per-client
+ *   inboxes and are handled round-robin in slices (a fan-out or snapshot yields every 64 recipients
+ *   or params).
+ * - Writers feel backpressure and slow readers that keep reading are never cut; a client that drains
+ *   nothing for `stallTimeout` or passes `maxClientBuffer` is (see `connection.ts`).
  * - Every connection must say HELLO within `handshakeTimeout` or is closed (1008).
  *
  * @packageDocumentation
@@ -15,12 +19,16 @@ import { once } from 'node:events';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { Connection, flowLimits, type FlowLimits, type FlowOptions } from './connection.js';
+import { Pump } from './pump.js';
 import { ClaspRouter, type RelayClient } from './router.js';
 import { createStaticHandler } from './static-files.js';
 
 /** Options of {@link startRelay}. */
-export interface RelayOptions {
+export interface RelayOptions extends FlowOptions {
   /** Interface to listen on. Default `'127.0.0.1'` (a development relay stays local unless asked). */
   readonly host?: string;
   /** TCP port; 0 picks a free one. Default 7330 (CLASP's `DEFAULT_WS_PORT`). */
@@ -29,8 +37,6 @@ export interface RelayOptions {
   readonly tls?: { readonly cert: string | Buffer; readonly key: string | Buffer };
   /** Serve the files of this directory over HTTP(S) on the same port. Default: none (426 to plain HTTP). */
   readonly serveDir?: string;
-  /** Bytes a client may have waiting before it is disconnected as too slow. Default 8 MiB. */
-  readonly maxClientBuffer?: number;
   /** ms a new connection has to send HELLO. Default 10000 (the Rust router's HANDSHAKE_TIMEOUT). */
   readonly handshakeTimeout?: number;
   /** Largest WebSocket message accepted, in bytes. Default 1 MiB (a CLASP frame is at most 65547). */
@@ -47,11 +53,13 @@ export interface Relay {
   readonly url: string;
   readonly port: number;
   readonly router: ClaspRouter;
+  /** Clients cut for not draining (see {@link FlowOptions}). */
+  readonly cutCount: number;
   /** Closes every client (1001) and stops listening. */
   close(): Promise<void>;
 }
 
-const DEFAULT_MAX_CLIENT_BUFFER = 8 * 1024 * 1024;
+const CHECK_INTERVAL_MS = 100;
 
 function notWebSocket(_req: IncomingMessage, res: ServerResponse): void {
   res.writeHead(426, { 'content-type': 'text/plain; charset=utf-8', upgrade: 'websocket' });
@@ -63,33 +71,42 @@ function toBytes(data: RawData): Uint8Array {
   return data instanceof ArrayBuffer ? new Uint8Array(data) : data;
 }
 
+interface Wiring {
+  readonly router: ClaspRouter;
+  readonly pump: Pump;
+  readonly limits: FlowLimits;
+  readonly connections: Set<Connection>;
+  readonly clients: WeakMap<Connection, RelayClient>;
+  readonly handshakeTimeout: number;
+  readonly log: (line: string) => void;
+  readonly onCut: (c: Connection, why: string) => void;
+}
+
 /** Wires one accepted WebSocket to the router. */
-function attach(ws: WebSocket, router: ClaspRouter, options: RelayOptions, log: (line: string) => void): void {
-  const maxBuffer = options.maxClientBuffer ?? DEFAULT_MAX_CLIENT_BUFFER;
+function attach(ws: WebSocket, socket: Duplex, w: Wiring): void {
+  const c = new Connection(ws, socket, w.limits, w.onCut, performance.now());
   const client: RelayClient = {
     send(frame) {
-      if (ws.readyState !== ws.OPEN) return;
-      if (ws.bufferedAmount + frame.byteLength > maxBuffer) {
-        log(`disconnecting a slow client: ${ws.bufferedAmount} bytes waiting (limit ${maxBuffer})`);
-        ws.terminate();
-        return;
-      }
-      ws.send(frame);
+      const first = !c.isCorked;
+      if (c.send(frame)) w.pump.noteSent(c, first);
     },
   };
-  router.connect(client);
+  w.clients.set(c, client);
+  w.connections.add(c);
+  w.router.connect(client);
   const handshake = setTimeout(() => {
-    if (!router.hasSession(client)) ws.close(1008, 'no HELLO within the handshake timeout');
-  }, options.handshakeTimeout ?? 10_000);
-  ws.on('message', (data, isBinary) => {
-    if (isBinary) router.handle(client, toBytes(data));
-    else router.handleText(client);
-  });
+    if (!w.router.hasSession(client)) ws.close(1008, 'no HELLO within the handshake timeout');
+  }, w.handshakeTimeout);
+  ws.on('message', (data, isBinary) => w.pump.enqueue(c, isBinary ? toBytes(data) : null));
   ws.on('close', () => {
     clearTimeout(handshake);
-    router.disconnect(client);
+    c.closed = true;
+    c.inbox.length = 0;
+    c.inboxBytes = 0;
+    w.connections.delete(c);
+    w.router.disconnect(client);
   });
-  ws.on('error', (e) => log(`client error: ${e.message}`));
+  ws.on('error', (e) => w.log(`client error: ${e.message}`));
 }
 
 /**
@@ -98,6 +115,7 @@ function attach(ws: WebSocket, router: ClaspRouter, options: RelayOptions, log: 
  */
 export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
   const log = options.log ?? (() => undefined);
+  const limits = flowLimits(options);
   const router = new ClaspRouter({ ...(options.name === undefined ? {} : { name: options.name }), log });
   const handler = options.serveDir === undefined ? notWebSocket : createStaticHandler(options.serveDir);
   const server: Server = options.tls === undefined ? createHttpServer(handler) : createHttpsServer(options.tls, handler);
@@ -107,17 +125,47 @@ export async function startRelay(options: RelayOptions = {}): Promise<Relay> {
     // Echo `clasp` when asked (browsers fail the handshake otherwise); accept clients asking for none, as Rust does.
     handleProtocols: (protocols) => (protocols.has('clasp') ? 'clasp' : false),
   });
-  wss.on('connection', (ws) => attach(ws, router, options, log));
+  const clients = new WeakMap<Connection, RelayClient>();
+  const pump = new Pump(router, (c) => clients.get(c) as RelayClient, { log });
+  let cutCount = 0;
+  const connections = new Set<Connection>();
+  const wiring: Wiring = {
+    router, pump, limits, connections, clients, log,
+    handshakeTimeout: options.handshakeTimeout ?? 10_000,
+    onCut: (_c, why) => {
+      cutCount += 1;
+      log(`cut a client: ${why} (${cutCount} cut so far)`);
+    },
+  };
+  let lastCheck = performance.now();
+  const monitor = setInterval(() => {
+    const now = performance.now();
+    const paused = Math.max(0, now - lastCheck - 2 * CHECK_INTERVAL_MS);
+    lastCheck = now;
+    for (const c of connections) c.check(now, paused);
+  }, CHECK_INTERVAL_MS);
+  monitor.unref();
+  wss.on('connection', (ws, request) => attach(ws, request.socket, wiring));
   wss.on('error', (e) => log(`server error: ${e.message}`));
   server.listen(options.port ?? 7330, options.host ?? '127.0.0.1');
-  await Promise.race([once(server, 'listening'), once(server, 'error').then(([e]) => Promise.reject(e as Error))]);
+  await Promise.race([once(server, 'listening'), once(server, 'error').then(([e]) => Promise.reject(e as Error))]).catch((e: unknown) => {
+    clearInterval(monitor);
+    throw e;
+  });
   const { port, address, family } = server.address() as AddressInfo;
   const host = family === 'IPv6' ? `[${address}]` : address;
   return {
     url: `${options.tls === undefined ? 'ws' : 'wss'}://${host}:${port}/`,
     port,
     router,
-    close: () => closeRelay(server, wss),
+    get cutCount() {
+      return cutCount;
+    },
+    close: () => {
+      clearInterval(monitor);
+      pump.stop();
+      return closeRelay(server, wss);
+    },
   };
 }
 
