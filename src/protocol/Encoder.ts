@@ -4,7 +4,9 @@
  *
  * @packageDocumentation
  */
-import { HEADER_SIZE, HEADER_SIZE_WITH_TS, MAGIC_BYTE, MAX_PAYLOAD_SIZE, VAL } from './codes.js';
+import {
+  HEADER_SIZE, HEADER_SIZE_WITH_TS, MAGIC_BYTE, MAX_PAYLOAD_SIZE, VAL_ARRAY, VAL_BOOL, VAL_BYTES, VAL_F64, VAL_I64, VAL_MAP, VAL_NULL, VAL_STRING,
+} from './codes.js';
 import { ClaspEncodeError } from './errors.js';
 import { type Limits, resolveLimits } from './limits.js';
 import type { FrameOptions, Message, U64, Value } from './types.js';
@@ -189,7 +191,7 @@ export class Encoder {
   value(v: Value | undefined, depth: number, path: string): void {
     if (typeof v !== 'number') return this.valueOther(v, depth, path);
     this.ensure(9);
-    this.buf[this.pos] = VAL.F64;
+    this.buf[this.pos] = VAL_F64;
     this.view.setFloat64(this.pos + 1, v);
     this.pos += 9;
   }
@@ -197,7 +199,7 @@ export class Encoder {
   private valueOther(v: Value | undefined, depth: number, path: string): void {
     if (typeof v === 'string') {
       this.ensure(1);
-      this.buf[this.pos++] = VAL.STRING;
+      this.buf[this.pos++] = VAL_STRING;
       this.str(v, path);
       return;
     }
@@ -206,7 +208,7 @@ export class Encoder {
       const proto: unknown = Object.getPrototypeOf(v);
       if (proto === Object.prototype || proto === null) {
         this.ensure(1);
-        this.buf[this.pos++] = VAL.MAP;
+        this.buf[this.pos++] = VAL_MAP;
         this.objectMap(v as Record<string, Value>, depth + 1, path);
         return;
       }
@@ -220,13 +222,13 @@ export class Encoder {
   /** @internal Writes value data of an already chosen type (SET writes the type in its flags). */
   valueData(v: Value | undefined, type: number, depth: number, path: string): void {
     switch (type) {
-      case VAL.NULL:
+      case VAL_NULL:
         return;
-      case VAL.BOOL:
+      case VAL_BOOL:
         this.ensure(1);
         this.buf[this.pos++] = v ? 1 : 0;
         return;
-      case VAL.I64: {
+      case VAL_I64: {
         const i = v as bigint;
         if (i < I64_MIN || i > I64_MAX) throw rangeError(i, 'i64', path);
         this.ensure(8);
@@ -234,16 +236,16 @@ export class Encoder {
         this.pos += 8;
         return;
       }
-      case VAL.F64:
+      case VAL_F64:
         this.f64(v as number, path);
         return;
-      case VAL.STRING:
+      case VAL_STRING:
         this.str(v as string, path);
         return;
-      case VAL.BYTES:
+      case VAL_BYTES:
         this.bytes(v as Uint8Array, path);
         return;
-      case VAL.ARRAY:
+      case VAL_ARRAY:
         this.array(v as readonly Value[], depth + 1, path);
         return;
       default:

@@ -27,58 +27,121 @@ export const DEFAULT_DISCOVERY_PORT = 7331;
  * Message type codes (the first payload byte of a v1 binary message). The 17 codes of
  * `@clasp-to/core` plus `FEDERATION_SYNC` and `REPLAY`, which only the Rust crate knows.
  */
+/** @internal `MSG` codes as plain constants: bundlers inline them where the encoder uses them. */
+export const MSG_HELLO = 0x01;
+export const MSG_WELCOME = 0x02;
+export const MSG_ANNOUNCE = 0x03;
+export const MSG_FEDERATION_SYNC = 0x04;
+export const MSG_SUBSCRIBE = 0x10;
+export const MSG_UNSUBSCRIBE = 0x11;
+export const MSG_PUBLISH = 0x20;
+export const MSG_SET = 0x21;
+export const MSG_GET = 0x22;
+export const MSG_SNAPSHOT = 0x23;
+export const MSG_REPLAY = 0x24;
+export const MSG_BUNDLE = 0x30;
+export const MSG_SYNC = 0x40;
+export const MSG_PING = 0x41;
+export const MSG_PONG = 0x42;
+export const MSG_ACK = 0x50;
+export const MSG_ERROR = 0x51;
+export const MSG_QUERY = 0x60;
+export const MSG_RESULT = 0x61;
 export const MSG = {
-  HELLO: 0x01,
-  WELCOME: 0x02,
-  ANNOUNCE: 0x03,
-  FEDERATION_SYNC: 0x04,
-  SUBSCRIBE: 0x10,
-  UNSUBSCRIBE: 0x11,
-  PUBLISH: 0x20,
-  SET: 0x21,
-  GET: 0x22,
-  SNAPSHOT: 0x23,
-  REPLAY: 0x24,
-  BUNDLE: 0x30,
-  SYNC: 0x40,
-  PING: 0x41,
-  PONG: 0x42,
-  ACK: 0x50,
-  ERROR: 0x51,
-  QUERY: 0x60,
-  RESULT: 0x61,
+  HELLO: MSG_HELLO,
+  WELCOME: MSG_WELCOME,
+  ANNOUNCE: MSG_ANNOUNCE,
+  FEDERATION_SYNC: MSG_FEDERATION_SYNC,
+  SUBSCRIBE: MSG_SUBSCRIBE,
+  UNSUBSCRIBE: MSG_UNSUBSCRIBE,
+  PUBLISH: MSG_PUBLISH,
+  SET: MSG_SET,
+  GET: MSG_GET,
+  SNAPSHOT: MSG_SNAPSHOT,
+  REPLAY: MSG_REPLAY,
+  BUNDLE: MSG_BUNDLE,
+  SYNC: MSG_SYNC,
+  PING: MSG_PING,
+  PONG: MSG_PONG,
+  ACK: MSG_ACK,
+  ERROR: MSG_ERROR,
+  QUERY: MSG_QUERY,
+  RESULT: MSG_RESULT,
 } as const;
 
 /** A message type name, the `type` discriminant of {@link Message}. */
 export type MessageTypeName = keyof typeof MSG;
 
 /** Value type codes (`val` module). `0x0C`–`0xFF` are unknown. */
+/** @internal `VAL` codes as plain constants: bundlers inline them where the encoder uses them. */
+export const VAL_NULL = 0x00;
+export const VAL_BOOL = 0x01;
+export const VAL_I8 = 0x02;
+export const VAL_I16 = 0x03;
+export const VAL_I32 = 0x04;
+export const VAL_I64 = 0x05;
+export const VAL_F32 = 0x06;
+export const VAL_F64 = 0x07;
+export const VAL_STRING = 0x08;
+export const VAL_BYTES = 0x09;
+export const VAL_ARRAY = 0x0a;
+export const VAL_MAP = 0x0b;
 export const VAL = {
-  NULL: 0x00,
-  BOOL: 0x01,
-  I8: 0x02,
-  I16: 0x03,
-  I32: 0x04,
-  I64: 0x05,
-  F32: 0x06,
-  F64: 0x07,
-  STRING: 0x08,
-  BYTES: 0x09,
-  ARRAY: 0x0a,
-  MAP: 0x0b,
+  NULL: VAL_NULL,
+  BOOL: VAL_BOOL,
+  I8: VAL_I8,
+  I16: VAL_I16,
+  I32: VAL_I32,
+  I64: VAL_I64,
+  F32: VAL_F32,
+  F64: VAL_F64,
+  STRING: VAL_STRING,
+  BYTES: VAL_BYTES,
+  ARRAY: VAL_ARRAY,
+  MAP: VAL_MAP,
 } as const;
 
 /** Signal type codes (PUBLISH flags bits 7–5, ANNOUNCE/RESULT signal byte). Unknown codes decode as event. */
-export const SIG = { PARAM: 0, EVENT: 1, STREAM: 2, GESTURE: 3, TIMELINE: 4 } as const;
+/** @internal `SIG` codes as plain constants: bundlers inline them where the encoder uses them. */
+export const SIG_PARAM = 0;
+export const SIG_EVENT = 1;
+export const SIG_STREAM = 2;
+export const SIG_GESTURE = 3;
+export const SIG_TIMELINE = 4;
+export const SIG = {
+  PARAM: SIG_PARAM,
+  EVENT: SIG_EVENT,
+  STREAM: SIG_STREAM,
+  GESTURE: SIG_GESTURE,
+  TIMELINE: SIG_TIMELINE,
+} as const;
 
 /** Gesture phase codes (PUBLISH flags bits 2–0). Unknown codes decode as start. */
-export const PHASE = { START: 0, MOVE: 1, END: 2, CANCEL: 3 } as const;
+/** @internal `PHASE` codes as plain constants: bundlers inline them where the encoder uses them. */
+export const PHASE_START = 0;
+export const PHASE_MOVE = 1;
+export const PHASE_END = 2;
+export const PHASE_CANCEL = 3;
+export const PHASE = {
+  START: PHASE_START,
+  MOVE: PHASE_MOVE,
+  END: PHASE_END,
+  CANCEL: PHASE_CANCEL,
+} as const;
 
 /**
  * Quality of service, frame flag bits 7–6. The reserved bit pattern `11` decodes as `Fire`,
  * as Rust's `FrameFlags::from_byte` does (`@clasp-to/core` would report 3).
  */
-export const QoS = { Fire: 0, Confirm: 1, Commit: 2 } as const;
+/** @internal `QoS` codes as plain constants: bundlers inline them where the encoder uses them. */
+export const QOS_FIRE = 0;
+export const QOS_CONFIRM = 1;
+export const QOS_COMMIT = 2;
+export const QoS = {
+  Fire: QOS_FIRE,
+  Confirm: QOS_CONFIRM,
+  Commit: QOS_COMMIT,
+} as const;
 /** Names of the {@link QoS} levels by value (`QOS_NAMES[1]` is `'Confirm'`). */
 export const QOS_NAMES = ['Fire', 'Confirm', 'Commit'] as const;
 /** One of the {@link QoS} levels. */
@@ -160,13 +223,13 @@ export function signalFromCode(code: number): SignalType {
 
 /** Signal code of a name; an absent or unknown name is event (1), as both encoders do. */
 export function signalCode(signal: string | undefined): number {
-  if (signal === undefined) return SIG.EVENT; // see phaseCode
+  if (signal === undefined) return SIG_EVENT; // see phaseCode
   switch (signal) {
-    case 'param': return SIG.PARAM;
-    case 'stream': return SIG.STREAM;
-    case 'gesture': return SIG.GESTURE;
-    case 'timeline': return SIG.TIMELINE;
-    default: return SIG.EVENT;
+    case 'param': return SIG_PARAM;
+    case 'stream': return SIG_STREAM;
+    case 'gesture': return SIG_GESTURE;
+    case 'timeline': return SIG_TIMELINE;
+    default: return SIG_EVENT;
   }
 }
 
@@ -179,12 +242,12 @@ export function phaseFromCode(code: number): GesturePhase {
 export function phaseCode(phase: string | undefined): number {
   // Absent (the common case) first: the switch then only ever compares strings, which V8
   // reduces to pointer compares; an undefined among them makes every case a generic `===` call.
-  if (phase === undefined) return PHASE.START;
+  if (phase === undefined) return PHASE_START;
   switch (phase) {
-    case 'move': return PHASE.MOVE;
-    case 'end': return PHASE.END;
-    case 'cancel': return PHASE.CANCEL;
-    default: return PHASE.START;
+    case 'move': return PHASE_MOVE;
+    case 'end': return PHASE_END;
+    case 'cancel': return PHASE_CANCEL;
+    default: return PHASE_START;
   }
 }
 
@@ -250,26 +313,26 @@ export function defaultQoS(message: { readonly type: string; readonly signal?: s
     case 'UNSUBSCRIBE':
     case 'FEDERATION_SYNC':
     case 'REPLAY':
-      return QoS.Confirm;
+      return QOS_CONFIRM;
     case 'BUNDLE':
-      return QoS.Commit;
+      return QOS_COMMIT;
     case 'PUBLISH':
       return publishQoS(message.signal);
     default:
-      return QoS.Fire;
+      return QOS_FIRE;
   }
 }
 
 /** Rust `default_qos` of a PUBLISH: by signal name; absent or unknown (unlike the signal code) is Fire. */
 export function publishQoS(signal: string | undefined): QoS {
-  if (signal === undefined) return QoS.Fire; // see phaseCode
+  if (signal === undefined) return QOS_FIRE; // see phaseCode
   switch (signal) {
     case 'param':
     case 'event':
-      return QoS.Confirm;
+      return QOS_CONFIRM;
     case 'timeline':
-      return QoS.Commit;
+      return QOS_COMMIT;
     default:
-      return QoS.Fire;
+      return QOS_FIRE;
   }
 }

@@ -3,7 +3,7 @@
  *
  * @packageDocumentation
  */
-import { MAX_PAYLOAD_SIZE, VAL } from './codes.js';
+import { MAX_PAYLOAD_SIZE, VAL_ARRAY, VAL_BOOL, VAL_BYTES, VAL_F64, VAL_I64, VAL_MAP, VAL_NULL, VAL_STRING } from './codes.js';
 import { ClaspEncodeError } from './errors.js';
 import { utf8Write } from './utf8.js';
 
@@ -50,20 +50,20 @@ export function putU64(view: DataView, p: number, v: number): number {
  */
 export function valueType(v: unknown, path: string): number {
   switch (typeof v) {
-    case 'number': return VAL.F64;
-    case 'string': return VAL.STRING;
-    case 'boolean': return VAL.BOOL;
-    case 'bigint': return VAL.I64;
-    case 'undefined': return VAL.NULL;
+    case 'number': return VAL_F64;
+    case 'string': return VAL_STRING;
+    case 'boolean': return VAL_BOOL;
+    case 'bigint': return VAL_I64;
+    case 'undefined': return VAL_NULL;
     case 'object': {
-      if (v === null) return VAL.NULL;
-      if (Array.isArray(v)) return VAL.ARRAY;
+      if (v === null) return VAL_NULL;
+      if (Array.isArray(v)) return VAL_ARRAY;
       // Plain objects first (the common map); same result as testing the classes first, as a
       // Uint8Array or Map never has Object.prototype or null as its prototype.
       const proto: unknown = Object.getPrototypeOf(v);
-      if (proto === Object.prototype || proto === null) return VAL.MAP;
-      if (v instanceof Uint8Array) return VAL.BYTES;
-      if (v instanceof Map) return VAL.MAP;
+      if (proto === Object.prototype || proto === null) return VAL_MAP;
+      if (v instanceof Uint8Array) return VAL_BYTES;
+      if (v instanceof Map) return VAL_MAP;
       break;
     }
     default:

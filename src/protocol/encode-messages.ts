@@ -5,7 +5,11 @@
  *
  * @packageDocumentation
  */
-import { FEDERATION_OP, MSG, QoS, VAL, featureMask, phaseCode, publishQoS, signalCode, signalMask } from './codes.js';
+import {
+  FEDERATION_OP, MSG_ACK, MSG_ANNOUNCE, MSG_BUNDLE, MSG_ERROR, MSG_FEDERATION_SYNC, MSG_GET, MSG_HELLO, MSG_PING, MSG_PONG,
+  MSG_PUBLISH, MSG_QUERY, MSG_REPLAY, MSG_RESULT, MSG_SET, MSG_SNAPSHOT, MSG_SUBSCRIBE, MSG_SYNC, MSG_UNSUBSCRIBE, MSG_WELCOME,
+  QOS_COMMIT, QOS_CONFIRM, QOS_FIRE, type QoS, VAL_F64, featureMask, phaseCode, publishQoS, signalCode, signalMask,
+} from './codes.js';
 import { ClaspEncodeError } from './errors.js';
 import type { Encoder } from './Encoder.js';
 import { badField, isShortString, isU64Number, putStr, putU64, rangeError, valueType } from './encode-helpers.js';
@@ -21,24 +25,24 @@ export function writeMessage(e: Encoder, m: T.Message, bundleDepth: number): QoS
   // Most frequent types first: a string switch compares case by case.
   switch (m.type) {
     case 'PUBLISH': return publish(e, m);
-    case 'SET': set(e, m); return QoS.Confirm;
-    case 'BUNDLE': bundle(e, m, bundleDepth + 1); return QoS.Commit;
-    case 'SNAPSHOT': snapshot(e, m); return QoS.Fire;
-    case 'ACK': ack(e, m); return QoS.Fire;
-    case 'GET': typeByte(e, MSG.GET); e.str(m.address, 'address'); return QoS.Fire;
-    case 'SUBSCRIBE': subscribe(e, m); return QoS.Confirm;
-    case 'UNSUBSCRIBE': typeByte(e, MSG.UNSUBSCRIBE); e.u32(m.id, 'id'); return QoS.Confirm;
-    case 'SYNC': sync(e, m); return QoS.Fire;
-    case 'PING': typeByte(e, MSG.PING); return QoS.Fire;
-    case 'PONG': typeByte(e, MSG.PONG); return QoS.Fire;
-    case 'HELLO': hello(e, m); return QoS.Fire;
-    case 'WELCOME': welcome(e, m); return QoS.Fire;
-    case 'ANNOUNCE': announce(e, m); return QoS.Fire;
-    case 'ERROR': error(e, m); return QoS.Fire;
-    case 'QUERY': typeByte(e, MSG.QUERY); e.str(m.pattern, 'pattern'); return QoS.Fire;
-    case 'RESULT': result(e, m); return QoS.Fire;
-    case 'REPLAY': replay(e, m); return QoS.Confirm;
-    case 'FEDERATION_SYNC': federationSync(e, m); return QoS.Confirm;
+    case 'SET': set(e, m); return QOS_CONFIRM;
+    case 'BUNDLE': bundle(e, m, bundleDepth + 1); return QOS_COMMIT;
+    case 'SNAPSHOT': snapshot(e, m); return QOS_FIRE;
+    case 'ACK': ack(e, m); return QOS_FIRE;
+    case 'GET': typeByte(e, MSG_GET); e.str(m.address, 'address'); return QOS_FIRE;
+    case 'SUBSCRIBE': subscribe(e, m); return QOS_CONFIRM;
+    case 'UNSUBSCRIBE': typeByte(e, MSG_UNSUBSCRIBE); e.u32(m.id, 'id'); return QOS_CONFIRM;
+    case 'SYNC': sync(e, m); return QOS_FIRE;
+    case 'PING': typeByte(e, MSG_PING); return QOS_FIRE;
+    case 'PONG': typeByte(e, MSG_PONG); return QOS_FIRE;
+    case 'HELLO': hello(e, m); return QOS_FIRE;
+    case 'WELCOME': welcome(e, m); return QOS_FIRE;
+    case 'ANNOUNCE': announce(e, m); return QOS_FIRE;
+    case 'ERROR': error(e, m); return QOS_FIRE;
+    case 'QUERY': typeByte(e, MSG_QUERY); e.str(m.pattern, 'pattern'); return QOS_FIRE;
+    case 'RESULT': result(e, m); return QOS_FIRE;
+    case 'REPLAY': replay(e, m); return QOS_CONFIRM;
+    case 'FEDERATION_SYNC': federationSync(e, m); return QOS_CONFIRM;
     default:
       throw new ClaspEncodeError('unknown-message', `unknown message type ${String((m as { type: unknown }).type)}`, 'type');
   }
@@ -51,7 +55,7 @@ function typeByte(e: Encoder, code: number): void {
 
 // 0x01 HELLO: version u8, features u8 (incl. federation 0x04), name str, token str (0 = none)
 function hello(e: Encoder, m: T.HelloMessage): void {
-  typeByte(e, MSG.HELLO);
+  typeByte(e, MSG_HELLO);
   e.u8(m.version, 'version');
   e.u8(featureMask(m.features, true), 'features');
   e.str(m.name, 'name');
@@ -60,7 +64,7 @@ function hello(e: Encoder, m: T.HelloMessage): void {
 
 // 0x02 WELCOME: version u8, features u8 (no federation bit), time u64, session, name, token str
 function welcome(e: Encoder, m: T.WelcomeMessage): void {
-  typeByte(e, MSG.WELCOME);
+  typeByte(e, MSG_WELCOME);
   e.u8(m.version, 'version');
   e.u8(featureMask(m.features, false), 'features');
   e.u64(m.time, 'time');
@@ -71,7 +75,7 @@ function welcome(e: Encoder, m: T.WelcomeMessage): void {
 
 // 0x03 ANNOUNCE: namespace str, count u16, signals (address, sig u8, opts u8, [datatype], [access], [meta])
 function announce(e: Encoder, m: T.AnnounceMessage): void {
-  typeByte(e, MSG.ANNOUNCE);
+  typeByte(e, MSG_ANNOUNCE);
   e.str(m.namespace ?? '', 'namespace');
   signals(e, m.signals, true);
 }
@@ -107,7 +111,7 @@ function signalMeta(e: Encoder, meta: T.SignalMeta): void {
 
 // 0x04 FEDERATION_SYNC: op u8, patterns (u16 + str…), revisions (u16 + (str, u64)…), flags u8, [since u64], [origin str]
 function federationSync(e: Encoder, m: T.FederationSyncMessage): void {
-  typeByte(e, MSG.FEDERATION_SYNC);
+  typeByte(e, MSG_FEDERATION_SYNC);
   const op = FEDERATION_OP[m.op];
   if (op === undefined) throw badField('op', 'a FederationOp name');
   e.u8(op, 'op');
@@ -127,7 +131,7 @@ function federationSync(e: Encoder, m: T.FederationSyncMessage): void {
 
 // 0x10 SUBSCRIBE: id u32, pattern str, type mask u8, options flags u8, [maxRate u32], [epsilon f64], [history u32], [window u32]
 function subscribe(e: Encoder, m: T.SubscribeMessage): void {
-  typeByte(e, MSG.SUBSCRIBE);
+  typeByte(e, MSG_SUBSCRIBE);
   e.u32(m.id, 'id');
   e.str(m.pattern, 'pattern');
   e.u8(signalMask(m.types), 'types');
@@ -147,7 +151,7 @@ function publish(e: Encoder, m: T.PublishMessage): QoS {
   const { signal, timestamp, id, address, value } = m;
   const flags = (signalCode(signal) << 5) | (timestamp !== undefined ? 0x10 : 0) | (id !== undefined ? 0x08 : 0) | phaseCode(m.phase);
   e.ensure(2);
-  e.buf[e.pos] = MSG.PUBLISH;
+  e.buf[e.pos] = MSG_PUBLISH;
   e.buf[e.pos + 1] = flags;
   e.pos += 2;
   e.str(address, 'address');
@@ -182,13 +186,13 @@ function publishPayload(e: Encoder, m: T.PublishMessage): void {
 // 0x21 SET: flags u8 (rev 0x80 | lock 0x40 | unlock 0x20 | ttl 0x10 | value type), address str, value data, [revision u64], [ttl u32]
 function set(e: Encoder, m: T.SetMessage): void {
   const { address, value, revision, ttl } = m;
-  const vtype = typeof value === 'number' ? VAL.F64 : valueType(value, 'value');
+  const vtype = typeof value === 'number' ? VAL_F64 : valueType(value, 'value');
   const flags = vtype | (revision !== undefined ? 0x80 : 0) | (m.lock ? 0x40 : 0) | (m.unlock ? 0x20 : 0) | (ttl !== undefined ? 0x10 : 0);
   if (typeof value === 'number' && isShortString(address) && (revision === undefined || isU64Number(revision))) {
     // The common SET (a number, maybe a revision) as one reserved group (see encode-helpers.ts).
     e.ensure(20 + 3 * address.length);
     const { buf, view } = e;
-    buf[e.pos] = MSG.SET;
+    buf[e.pos] = MSG_SET;
     buf[e.pos + 1] = flags;
     let q = putStr(buf, e.pos + 2, address);
     view.setFloat64(q, value);
@@ -196,7 +200,7 @@ function set(e: Encoder, m: T.SetMessage): void {
     e.pos = revision === undefined ? q : putU64(view, q, revision);
   } else {
     e.ensure(2);
-    e.buf[e.pos] = MSG.SET;
+    e.buf[e.pos] = MSG_SET;
     e.buf[e.pos + 1] = flags;
     e.pos += 2;
     e.str(address, 'address');
@@ -214,7 +218,7 @@ function ttlRaw(ttl: number, absolute: boolean): number {
 
 // 0x23 SNAPSHOT: count u16, params (address str, tv, revision u64, flags u8 (writer 1, ts 2), [writer str], [ts u64])
 function snapshot(e: Encoder, m: T.SnapshotMessage): void {
-  typeByte(e, MSG.SNAPSHOT);
+  typeByte(e, MSG_SNAPSHOT);
   const params = m.params;
   if (!Array.isArray(params)) throw badField('params', 'an array');
   e.count(params.length, 'params');
@@ -230,7 +234,7 @@ function snapshotParam(e: Encoder, p: T.ParamValue): void {
     e.ensure(36 + 3 * (address.length + (writer === undefined ? 0 : writer.length)));
     const { buf, view } = e;
     let q = putStr(buf, e.pos, address);
-    buf[q] = VAL.F64;
+    buf[q] = VAL_F64;
     view.setFloat64(q + 1, value);
     q = putU64(view, q + 9, revision);
     buf[q++] = flags;
@@ -250,7 +254,7 @@ function snapshotParam(e: Encoder, p: T.ParamValue): void {
 
 // 0x24 REPLAY: flags u8 (from 0x80, to 0x40, limit 0x20), pattern str, [from u64], [to u64], [limit u32], type mask u8
 function replay(e: Encoder, m: T.ReplayMessage): void {
-  typeByte(e, MSG.REPLAY);
+  typeByte(e, MSG_REPLAY);
   e.u8((m.from !== undefined ? 0x80 : 0) | (m.to !== undefined ? 0x40 : 0) | (m.limit !== undefined ? 0x20 : 0), 'flags');
   e.str(m.pattern, 'pattern');
   if (m.from !== undefined) e.u64(m.from, 'from');
@@ -264,7 +268,7 @@ function bundle(e: Encoder, m: T.BundleMessage, depth: number): void {
   if (depth > e.limits.maxBundleDepth) {
     throw new ClaspEncodeError('limit-exceeded', `bundles nested deeper than maxBundleDepth ${e.limits.maxBundleDepth}`, 'messages');
   }
-  typeByte(e, MSG.BUNDLE);
+  typeByte(e, MSG_BUNDLE);
   e.u8(m.timestamp !== undefined ? 0x80 : 0, 'flags');
   if (!Array.isArray(m.messages)) throw badField('messages', 'an array');
   e.count(m.messages.length, 'messages');
@@ -282,7 +286,7 @@ function bundle(e: Encoder, m: T.BundleMessage, depth: number): void {
 
 // 0x40 SYNC: flags u8 (t2 0x01, t3 0x02), t1 u64, [t2 u64], [t3 u64]
 function sync(e: Encoder, m: T.SyncMessage): void {
-  typeByte(e, MSG.SYNC);
+  typeByte(e, MSG_SYNC);
   e.u8((m.t2 !== undefined ? 1 : 0) | (m.t3 !== undefined ? 2 : 0), 'flags');
   e.u64(m.t1, 't1');
   if (m.t2 !== undefined) e.u64(m.t2, 't2');
@@ -291,7 +295,7 @@ function sync(e: Encoder, m: T.SyncMessage): void {
 
 // 0x50 ACK: flags u8 (address 1, revision 2, locked 4, holder 8, correlationId 0x10), fields in that order
 function ack(e: Encoder, m: T.AckMessage): void {
-  typeByte(e, MSG.ACK);
+  typeByte(e, MSG_ACK);
   const { address, revision, locked, holder, correlationId } = m;
   const flags = (address !== undefined ? 1 : 0) | (revision !== undefined ? 2 : 0) | (locked !== undefined ? 4 : 0) |
     (holder !== undefined ? 8 : 0) | (correlationId !== undefined ? 0x10 : 0);
@@ -305,7 +309,7 @@ function ack(e: Encoder, m: T.AckMessage): void {
 
 // 0x51 ERROR: code u16, message str, flags u8 (address 1, correlationId 2), [address str], [correlationId u32]
 function error(e: Encoder, m: T.ErrorMessage): void {
-  typeByte(e, MSG.ERROR);
+  typeByte(e, MSG_ERROR);
   e.u16(m.code, 'code');
   e.str(m.message, 'message');
   e.u8((m.address !== undefined ? 1 : 0) | (m.correlationId !== undefined ? 2 : 0), 'flags');
@@ -315,6 +319,6 @@ function error(e: Encoder, m: T.ErrorMessage): void {
 
 // 0x61 RESULT: count u16, signals (address str, sig u8, flags u8 (datatype 1, access 2), [datatype], [access]); meta never written
 function result(e: Encoder, m: T.ResultMessage): void {
-  typeByte(e, MSG.RESULT);
+  typeByte(e, MSG_RESULT);
   signals(e, m.signals, false);
 }

@@ -17,8 +17,13 @@ const encoder = /* @__PURE__ */ new TextEncoder();
 export const CACHED_STRING_MAX_BYTES = 48;
 /** Cache slots (a power of two), in 2-way sets: a new string evicts the older entry of its set. */
 const SLOTS = 1024;
-const slotBytes: (Uint8Array | undefined)[] = /* @__PURE__ */ new Array<Uint8Array | undefined>(SLOTS).fill(undefined);
-const slotStrings: string[] = /* @__PURE__ */ new Array<string>(SLOTS).fill('');
+// Built by pure calls, so that encode-only bundles (which never decode a string) drop them.
+const slotBytes: (Uint8Array | undefined)[] = /* @__PURE__ */ filled<Uint8Array | undefined>(undefined);
+const slotStrings: string[] = /* @__PURE__ */ filled('');
+
+function filled<T>(value: T): T[] {
+  return new Array<T>(SLOTS).fill(value);
+}
 
 function slotOf(bytes: Uint8Array, start: number, len: number): number {
   let h = len;
