@@ -9,6 +9,9 @@
  *     60 × 8 Mi-char text frames, reading only their length. Growth of the page's renderer memory
  *     (Pss of its renderer processes after a forced GC, before vs after the traffic) with the
  *     extension minus the same growth without it. `page_mem_delta_mb`, `text_mem_delta_mb`.
+ * (d) What every page pays, DevTools closed: page load time (the navigation's loadEventEnd) and
+ *     the rate of 2 000 request–response echoes of a CLASP SET, median of 10 alternating rounds,
+ *     with and without the extension (the figures in docs/devtools.md's security section).
  * (c) Large frames with the panel open: the page receives 64 × 1 MiB binary frames. The page's
  *     longest task (PerformanceObserver 'longtask', wall clock, so on a loaded machine it includes
  *     time the page waited for a core; 0 when no task reached 50 ms) with the extension, and for
@@ -20,7 +23,9 @@
  * the bench still prints every figure. Last line:
  * `BENCH devtools-heavy conn_list_s=… page_mem_delta_mb=… text_mem_delta_mb=… big_frame_longest_task_ms=… big_frame_list_s=…`.
  *
- * The extension is built first if dist-ext/ is missing or stale. Browsers are killed when the bench
+ * BENCH_QUICK=1 sends 16 text frames instead of 60 (BENCH_TEXT_FRAMES, BENCH_BIG_FRAMES override);
+ * the BENCH line names the counts used. The extension is built first if dist-ext/ is missing or
+ * stale. Browsers are killed when the bench
  * is stopped from outside (SIGINT/SIGTERM, test/support/browser-cleanup.ts).
  */
 import { createServer } from 'node:http';
@@ -31,13 +36,20 @@ import { encode } from '../src/protocol/index.js';
 import { ensureExtensionBuilt, launchPuppeteer, launchWithExtension, openClaspPanel, type ExtensionBrowser } from '../test/support/devtools-panel.js';
 import { collectPageGarbage, pageRendererMb, panelFrames, panelHeapMb, panelStatus, waitForPanel } from './bench-devtools-support.js';
 
+const QUICK = process.env['BENCH_QUICK'] === '1';
 const CONNECTIONS = 10_000;
-const BIG_FRAMES = 200;
-const TEXT_FRAMES = 60;
+const BIG_FRAMES = Number(process.env['BENCH_BIG_FRAMES'] ?? 200);
+// Chromium itself takes 0.5–4 s per 8 Mi-char message on this loaded 2-core machine (with or
+// without the extension), so the quick run sends fewer; the cap under test is hit either way.
+const TEXT_FRAMES = Number(process.env['BENCH_TEXT_FRAMES'] ?? (QUICK ? 16 : 60));
 const TEXT_CHARS = 8 << 20;
 const PANEL_BIG_FRAMES = 64;
 const MIB = 1 << 20;
+/** Rounds of (d), alternating which browser goes first; echoes per round (one at a time, request–response). */
+const COST_ROUNDS = 10;
+const ECHOES = 2000;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const FRAME = encode({ type: 'SET', address: '/heavy/level', value: 0.5, revision: 1n });
 
 // The page: `recv(url, command)` asks the server for a stream and reads only each message's length;
@@ -58,6 +70,19 @@ window.recv = (url, command) => new Promise((resolve, reject) => {
   ws.onopen = () => ws.send(command);
 });
 const FRAME = new Uint8Array([${[...FRAME].join(',')}]);
+window.echo = (url, n) => new Promise((resolve, reject) => {
+  const ws = new WebSocket(url);
+  ws.binaryType = 'arraybuffer';
+  let got = 0, t0 = 0;
+  ws.onerror = () => reject(new Error('socket error'));
+  ws.onmessage = (event) => {
+    if (typeof event.data === 'string') return;
+    if (++got < n) return ws.send(FRAME);
+    ws.close();
+    resolve(performance.now() - t0);
+  };
+  ws.onopen = () => { ws.send('echo'); t0 = performance.now(); ws.send(FRAME); };
+});
 window.connections = (n) => {
   const hook = window.__CLASP_DEVTOOLS_HOOK__;
   if (hook === undefined) throw new Error('no hook: the extension did not run');
@@ -77,8 +102,11 @@ async function startServers(): Promise<{ pageUrl: string; wsUrl: string; close()
   await new Promise<void>((r) => wss.once('listening', r));
   const binary = Buffer.alloc(MIB, 0x5a);
   const text = 'x'.repeat(TEXT_CHARS);
+  const echoing = new WeakSet<object>();
   wss.on('connection', (ws) =>
     ws.on('message', (data) => {
+      if (echoing.has(ws)) return void ws.send(data, { binary: true });
+      if (String(data) === 'echo') return void echoing.add(ws);
       const [kind, count] = String(data).split(' ');
       const n = Number(count);
       // Sent with backpressure, one message after the other's callback: a receiver that falls
@@ -115,13 +143,15 @@ async function growthMb(browser: Browser, page: Page, pageUrl: string, wsUrl: st
   await collectPageGarbage(page);
   await sleep(1000);
   const before = pageRendererMb(browserPid(browser));
+  const t0 = Date.now();
   const result = await page.evaluate((url, c) => (window as unknown as { recv(u: string, c: string): Promise<{ n: number }> }).recv(url, c), wsUrl, command);
+  const seconds = (Date.now() - t0) / 1000;
   await sleep(500); // the hook's last batch and the relay's bookkeeping
   await collectPageGarbage(page);
   await sleep(1500);
   await collectPageGarbage(page);
   const after = pageRendererMb(browserPid(browser));
-  console.log(`  ${command}: ${result.n} messages, renderer ${before.toFixed(1)} → ${after.toFixed(1)} MiB`);
+  console.log(`  ${command}: ${result.n} messages in ${seconds.toFixed(1)} s, renderer ${before.toFixed(1)} → ${after.toFixed(1)} MiB`);
   return after - before;
 }
 
@@ -147,6 +177,21 @@ async function main(): Promise<void> {
     const textMemDelta = textExt - textBase;
     console.log(`  ${BIG_FRAMES} × 1 MiB binary: +${binExt.toFixed(1)} MiB with the extension, +${binBase.toFixed(1)} MiB without → delta ${pageMemDelta.toFixed(1)} MiB`);
     console.log(`  ${TEXT_FRAMES} × 8 Mi chars: +${textExt.toFixed(1)} MiB with the extension, +${textBase.toFixed(1)} MiB without → delta ${textMemDelta.toFixed(1)} MiB`);
+
+    // (d) What every page pays with DevTools closed: load time and a WebSocket echo rate.
+    console.log('(d) cost to every page, DevTools closed');
+    const loads: [number[], number[]] = [[], []];
+    const echoes: [number[], number[]] = [[], []];
+    for (let round = 0; round < COST_ROUNDS; round++) {
+      for (const [i, page] of (round % 2 === 0 ? [[0, pPlain], [1, pClosed]] : [[1, pClosed], [0, pPlain]]) as [0 | 1, Page][]) {
+        await page.goto(servers.pageUrl);
+        loads[i].push(await page.evaluate(() => (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).loadEventEnd));
+        echoes[i].push(await page.evaluate((url, n) => (window as unknown as { echo(u: string, n: number): Promise<number> }).echo(url, n), servers.wsUrl, ECHOES));
+      }
+    }
+    const [loadBase, loadExt] = loads.map(median) as [number, number];
+    const [echoBase, echoExt] = echoes.map((ms) => ECHOES / (median(ms) / 1000)) as [number, number];
+    console.log(`  page load (median of ${COST_ROUNDS}): ${loadBase.toFixed(1)} ms without, ${loadExt.toFixed(1)} ms with the extension; echo rate of ${ECHOES} CLASP SETs: ${echoBase.toFixed(0)}/s without, ${echoExt.toFixed(0)}/s with (${(echoExt / echoBase).toFixed(2)}×)`);
 
     // (c) 64 × 1 MiB with the panel open; the same page without the extension for comparison.
     console.log('(c) large frames, panel open');
@@ -187,7 +232,7 @@ async function main(): Promise<void> {
     );
     console.log(`bench time ${((Date.now() - started) / 1000).toFixed(0)} s`);
     console.log(
-      `BENCH devtools-heavy conn_list_s=${connListS.toFixed(1)} page_mem_delta_mb=${pageMemDelta.toFixed(1)} text_mem_delta_mb=${textMemDelta.toFixed(1)} big_frame_longest_task_ms=${bigLongTask.toFixed(0)} big_frame_list_s=${bigListS.toFixed(1)} conn_listed=${connSeen} big_listed=${bigSeen} panel_heap_mb=${heapMb.toFixed(1)} page_growth_ext_mb=${binExt.toFixed(1)} page_growth_base_mb=${binBase.toFixed(1)}`,
+      `BENCH devtools-heavy conn_list_s=${connListS.toFixed(1)} page_mem_delta_mb=${pageMemDelta.toFixed(1)} text_mem_delta_mb=${textMemDelta.toFixed(1)} big_frame_longest_task_ms=${bigLongTask.toFixed(0)} big_frame_list_s=${bigListS.toFixed(1)} text_frames=${TEXT_FRAMES} big_frames=${BIG_FRAMES} load_ms=${loadExt.toFixed(1)} load_ms_base=${loadBase.toFixed(1)} echo_ratio=${(echoExt / echoBase).toFixed(2)} conn_listed=${connSeen} big_listed=${bigSeen} panel_heap_mb=${heapMb.toFixed(1)} page_growth_ext_mb=${binExt.toFixed(1)} page_growth_base_mb=${binBase.toFixed(1)}`,
     );
   } finally {
     await plain?.close();

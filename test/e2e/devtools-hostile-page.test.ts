@@ -110,4 +110,43 @@ test('page-dispatched events are listed marked, never as traffic, and the fake c
 test('the counters report the page-dispatched events and no rejection or loss', async () => {
   const [stats] = latestStats(await tap.messages());
   expect(stats).toMatchObject({ pageDispatched: 3, rejected: 0, evicted: 0, behind: 0, truncated: 0 });
+  expect(stats?.buffered?.events).toBeGreaterThan(0);
+});
+
+test('a large frame keeps its first 64 KiB (text: 64 Ki chars) with its real size, and up to 1 MiB once the panel turns full capture on', async () => {
+  const send = (): Promise<void> =>
+    page.evaluate(
+      (url: string) =>
+        new Promise<void>((resolve) => {
+          const ws = new WebSocket(url);
+          ws.onopen = () => {
+            ws.send(new Uint8Array(100_000).fill(1));
+            ws.send('t'.repeat(100_000));
+            ws.close();
+            resolve();
+          };
+        }),
+      `ws://127.0.0.1:${(wss.address() as AddressInfo).port}/`,
+    );
+  await send();
+  await sleep(300);
+  await tap.send({ type: 'capture', full: true });
+  await sleep(300);
+  await send();
+  let out: { cid: string; dir?: string; k: string; size?: number; kept: number }[] = [];
+  for (let i = 0; i < 50; i++) {
+    out = listRecords(await tap.messages())
+      .filter((r) => r.k === 'frame' && r.dir === 'out' && (r.cid === 'w2' || r.cid === 'w3'))
+      .map((r) => ({ cid: r.cid, k: r.k, size: r.size, kept: r.text?.length ?? (r.hex?.length ?? 0) / 2 }));
+    if (out.length === 4) break;
+    await sleep(100);
+  }
+  expect(out).toEqual([
+    { cid: 'w2', k: 'frame', size: 100_000, kept: 64 << 10 },
+    { cid: 'w2', k: 'frame', size: 100_000, kept: 64 << 10 },
+    { cid: 'w3', k: 'frame', size: 100_000, kept: 100_000 },
+    { cid: 'w3', k: 'frame', size: 100_000, kept: 100_000 },
+  ]);
+  const [stats] = latestStats(await tap.messages());
+  expect(stats?.truncated).toBe(2);
 });

@@ -72,6 +72,8 @@ export async function launchPuppeteer(extraArgs: readonly string[] = [], extensi
       handleSIGINT: false,
       handleSIGTERM: false,
       handleSIGHUP: false,
+      // A loaded 2-core machine can take minutes for one long evaluate (a benchmark's whole stream).
+      protocolTimeout: 600_000,
       args: [...CHROMIUM_ARGS, ...extraArgs, '--window-size=1400,900'],
     });
   } catch (error) {
