@@ -247,6 +247,7 @@ export class PanelApp {
       if (key !== lastType) this.toolbar.addType(key);
       lastType = key;
     }
+    this.#syncConnections(); // O(changes); imported frames come here without a drain
     this.frames.append(frames);
     for (const o of this.observers) o.add(frames);
     this.root.classList.add('has-frames');
