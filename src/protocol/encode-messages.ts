@@ -53,6 +53,50 @@ function typeByte(e: Encoder, code: number): void {
   e.buf[e.pos++] = code;
 }
 
+// The flag-gated optional fields of the less frequent layouts, as tables: one loop writes them all,
+// which keeps an encode-only bundle small (`npm run size`). The frequent layouts (PUBLISH, SET,
+// SNAPSHOT, ACK, BUNDLE) stay written out, field by field, for speed.
+const STR = 0;
+const U32 = 1;
+const U64 = 2;
+const F64 = 3;
+const RANGE = 4;
+const VALUE = 5;
+/** A flag-gated field: its bit in the flags byte, its key in the message (and error path), its writer. */
+type Gated = readonly [bit: number, key: string, kind: number];
+
+/** The flags byte of the gated fields present (not `undefined`) in `m`. */
+function gatedFlags(m: object, fields: readonly Gated[]): number {
+  let flags = 0;
+  for (const [bit, key] of fields) if ((m as Record<string, unknown>)[key] !== undefined) flags |= bit;
+  return flags;
+}
+
+/** Writes the gated fields present in `m`, in table order; `path` prefixes their error paths. */
+function writeGated(e: Encoder, m: object, fields: readonly Gated[], path: string): void {
+  for (const [, key, kind] of fields) {
+    const v = (m as Record<string, unknown>)[key];
+    if (v === undefined) continue;
+    const at = path + key;
+    if (kind === STR) e.str(v as string, at);
+    else if (kind === U32) e.u32(v as number, at);
+    else if (kind === U64) e.u64(v as T.U64, at);
+    else if (kind === F64) e.f64(v as number, at);
+    else if (kind === RANGE) {
+      e.f64((v as readonly [number, number])[0], `${at}[0]`);
+      e.f64((v as readonly [number, number])[1], `${at}[1]`);
+    } else e.value(v as T.Value, 0, at);
+  }
+}
+
+const SIGNAL_FIELDS: readonly Gated[] = [[0x01, 'datatype', STR], [0x02, 'access', STR]];
+const META_FIELDS: readonly Gated[] = [[0x01, 'unit', STR], [0x02, 'range', RANGE], [0x04, 'default', VALUE], [0x08, 'description', STR]];
+const FEDERATION_FIELDS: readonly Gated[] = [[0x80, 'sinceRevision', U64], [0x40, 'origin', STR]];
+const SUBSCRIBE_FIELDS: readonly Gated[] = [[0x01, 'maxRate', U32], [0x02, 'epsilon', F64], [0x04, 'history', U32], [0x08, 'window', U32]];
+const REPLAY_FIELDS: readonly Gated[] = [[0x80, 'from', U64], [0x40, 'to', U64], [0x20, 'limit', U32]];
+const SYNC_FIELDS: readonly Gated[] = [[0x01, 't2', U64], [0x02, 't3', U64]];
+const ERROR_FIELDS: readonly Gated[] = [[0x01, 'address', STR], [0x02, 'correlationId', U32]];
+
 // 0x01 HELLO: version u8, features u8 (incl. federation 0x04), name str, token str (0 = none)
 function hello(e: Encoder, m: T.HelloMessage): void {
   typeByte(e, MSG_HELLO);
@@ -87,26 +131,16 @@ function signals(e: Encoder, list: readonly T.SignalDefinition[], withMeta: bool
     e.str(s.address, 'signals.address');
     e.u8(signalCode(s.type), 'signals.type');
     const meta = withMeta ? s.meta : undefined;
-    const flags = (s.datatype !== undefined ? 0x01 : 0) | (s.access !== undefined ? 0x02 : 0) | (meta !== undefined ? 0x04 : 0);
-    e.u8(flags, 'signals.flags');
-    if (s.datatype !== undefined) e.str(s.datatype, 'signals.datatype');
-    if (s.access !== undefined) e.str(s.access, 'signals.access');
+    e.u8(gatedFlags(s, SIGNAL_FIELDS) | (meta !== undefined ? 0x04 : 0), 'signals.flags');
+    writeGated(e, s, SIGNAL_FIELDS, 'signals.');
     if (meta !== undefined) signalMeta(e, meta);
   }
 }
 
 // meta: flags u8 (unit 0x01, range 0x02, default 0x04, description 0x08), [unit], [min f64, max f64], [tv], [description]
 function signalMeta(e: Encoder, meta: T.SignalMeta): void {
-  const flags = (meta.unit !== undefined ? 0x01 : 0) | (meta.range !== undefined ? 0x02 : 0) |
-    (meta.default !== undefined ? 0x04 : 0) | (meta.description !== undefined ? 0x08 : 0);
-  e.u8(flags, 'meta.flags');
-  if (meta.unit !== undefined) e.str(meta.unit, 'meta.unit');
-  if (meta.range !== undefined) {
-    e.f64(meta.range[0], 'meta.range[0]');
-    e.f64(meta.range[1], 'meta.range[1]');
-  }
-  if (meta.default !== undefined) e.value(meta.default, 0, 'meta.default');
-  if (meta.description !== undefined) e.str(meta.description, 'meta.description');
+  e.u8(gatedFlags(meta, META_FIELDS), 'meta.flags');
+  writeGated(e, meta, META_FIELDS, 'meta.');
 }
 
 // 0x04 FEDERATION_SYNC: op u8, patterns (u16 + str…), revisions (u16 + (str, u64)…), flags u8, [since u64], [origin str]
@@ -124,9 +158,8 @@ function federationSync(e: Encoder, m: T.FederationSyncMessage): void {
     e.str(address, 'revisions');
     e.u64(revision as T.U64, 'revisions');
   }
-  e.u8((m.sinceRevision !== undefined ? 0x80 : 0) | (m.origin !== undefined ? 0x40 : 0), 'flags');
-  if (m.sinceRevision !== undefined) e.u64(m.sinceRevision, 'sinceRevision');
-  if (m.origin !== undefined) e.str(m.origin, 'origin');
+  e.u8(gatedFlags(m, FEDERATION_FIELDS), 'flags');
+  writeGated(e, m, FEDERATION_FIELDS, '');
 }
 
 // 0x10 SUBSCRIBE: id u32, pattern str, type mask u8, options flags u8, [maxRate u32], [epsilon f64], [history u32], [window u32]
@@ -137,11 +170,8 @@ function subscribe(e: Encoder, m: T.SubscribeMessage): void {
   e.u8(signalMask(m.types), 'types');
   const o = m.options;
   if (o === undefined) return e.u8(0, 'options');
-  e.u8((o.maxRate !== undefined ? 1 : 0) | (o.epsilon !== undefined ? 2 : 0) | (o.history !== undefined ? 4 : 0) | (o.window !== undefined ? 8 : 0), 'options');
-  if (o.maxRate !== undefined) e.u32(o.maxRate, 'options.maxRate');
-  if (o.epsilon !== undefined) e.f64(o.epsilon, 'options.epsilon');
-  if (o.history !== undefined) e.u32(o.history, 'options.history');
-  if (o.window !== undefined) e.u32(o.window, 'options.window');
+  e.u8(gatedFlags(o, SUBSCRIBE_FIELDS), 'options');
+  writeGated(e, o, SUBSCRIBE_FIELDS, 'options.');
 }
 
 // 0x20 PUBLISH: flags u8 (sig<<5 | ts 0x10 | id 0x08 | phase), address str, indicator u8 (0 none, 1 tv, 2 samples), [ts u64], [id u32], [rate u32]
@@ -255,11 +285,9 @@ function snapshotParam(e: Encoder, p: T.ParamValue): void {
 // 0x24 REPLAY: flags u8 (from 0x80, to 0x40, limit 0x20), pattern str, [from u64], [to u64], [limit u32], type mask u8
 function replay(e: Encoder, m: T.ReplayMessage): void {
   typeByte(e, MSG_REPLAY);
-  e.u8((m.from !== undefined ? 0x80 : 0) | (m.to !== undefined ? 0x40 : 0) | (m.limit !== undefined ? 0x20 : 0), 'flags');
+  e.u8(gatedFlags(m, REPLAY_FIELDS), 'flags');
   e.str(m.pattern, 'pattern');
-  if (m.from !== undefined) e.u64(m.from, 'from');
-  if (m.to !== undefined) e.u64(m.to, 'to');
-  if (m.limit !== undefined) e.u32(m.limit, 'limit');
+  writeGated(e, m, REPLAY_FIELDS, '');
   e.u8(signalMask(m.types), 'types');
 }
 
@@ -287,10 +315,9 @@ function bundle(e: Encoder, m: T.BundleMessage, depth: number): void {
 // 0x40 SYNC: flags u8 (t2 0x01, t3 0x02), t1 u64, [t2 u64], [t3 u64]
 function sync(e: Encoder, m: T.SyncMessage): void {
   typeByte(e, MSG_SYNC);
-  e.u8((m.t2 !== undefined ? 1 : 0) | (m.t3 !== undefined ? 2 : 0), 'flags');
+  e.u8(gatedFlags(m, SYNC_FIELDS), 'flags');
   e.u64(m.t1, 't1');
-  if (m.t2 !== undefined) e.u64(m.t2, 't2');
-  if (m.t3 !== undefined) e.u64(m.t3, 't3');
+  writeGated(e, m, SYNC_FIELDS, '');
 }
 
 // 0x50 ACK: flags u8 (address 1, revision 2, locked 4, holder 8, correlationId 0x10), fields in that order
@@ -312,9 +339,8 @@ function error(e: Encoder, m: T.ErrorMessage): void {
   typeByte(e, MSG_ERROR);
   e.u16(m.code, 'code');
   e.str(m.message, 'message');
-  e.u8((m.address !== undefined ? 1 : 0) | (m.correlationId !== undefined ? 2 : 0), 'flags');
-  if (m.address !== undefined) e.str(m.address, 'address');
-  if (m.correlationId !== undefined) e.u32(m.correlationId, 'correlationId');
+  e.u8(gatedFlags(m, ERROR_FIELDS), 'flags');
+  writeGated(e, m, ERROR_FIELDS, '');
 }
 
 // 0x61 RESULT: count u16, signals (address str, sig u8, flags u8 (datatype 1, access 2), [datatype], [access]); meta never written
