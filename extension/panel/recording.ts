@@ -210,9 +210,9 @@ function safeOrigin(url: string): string {
   }
 }
 
-/** Saves text as a file download. */
-export function download(text: string, filename: string, type: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type }));
+/** Saves text (or a Blob) as a file download. */
+export function download(data: string | Blob, filename: string, type: string): void {
+  const url = URL.createObjectURL(typeof data === 'string' ? new Blob([data], { type }) : data);
   const a = document.createElement('a');
   a.href = url;
   a.download = filename;

@@ -190,7 +190,8 @@ export class ReplayRun extends EventTarget {
             this.#started = true;
           }
           const offset = frame.time - first;
-          await this.#waitUntilDue(offset, signal, lateness);
+          // Most frames are due already (speed Infinity, a burst, or behind): no promise for those.
+          if (!this.#sendNow(offset, signal, lateness)) await this.#waitUntilDue(offset, signal, lateness);
           const sent = send(frame.bytes, frame);
           if (sent !== undefined && typeof (sent as PromiseLike<void>).then === 'function') await sent;
           frames += 1;
@@ -205,6 +206,19 @@ export class ReplayRun extends EventTarget {
       // Ends the read-ahead; queued behind a pending read, and its own errors no longer matter.
       void batches.return(undefined).catch(() => undefined);
     }
+  }
+
+  /** True (and the lateness recorded) when the frame at `offset` may go out at once. */
+  #sendNow(offset: number, signal: AbortSignal | undefined, lateness: LatenessHistogram): boolean {
+    if (this.#paused || signal?.aborted === true) return false;
+    if (this.#speed === Infinity) {
+      lateness.add(0);
+      return true;
+    }
+    const late = this.#clock.now() - (this.#anchorWall + Math.max(0, offset - this.#anchorRecorded) / this.#speed);
+    if (late < 0) return false;
+    lateness.add(late);
+    return true;
   }
 
   /** Waits (through pauses and speed changes) until the frame at `offset` is due; records lateness. */

@@ -16,7 +16,7 @@ import {
   type RetentionSetting,
 } from '../model/recordings-model.js';
 import { progressText, replayToRelay, type PanelReplay } from '../recordings-replay.js';
-import type { Recording } from '../recording.js';
+import { download, type Recording } from '../recording.js';
 
 const STYLE = `
 .recordings-view { padding: 6px 8px; overflow: auto; display: flex; flex-direction: column; gap: 6px; }
@@ -44,17 +44,6 @@ function button(className: string, text: string, onClick: () => void): HTMLButto
   b.type = 'button';
   b.addEventListener('click', onClick);
   return b;
-}
-
-function downloadBlob(blob: Blob, filename: string): void {
-  const url = URL.createObjectURL(blob);
-  const a = el('a', 'download');
-  a.href = url;
-  a.download = filename;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
 /** The Recordings view. */
@@ -211,7 +200,7 @@ export class RecordingsView {
       const type = format === 'har' ? 'application/json' : 'application/x-ndjson';
       const blob = await toBlob(format === 'har' ? exportHar(log, id) : exportNdjson(log, id), type);
       const file = `${name.replace(/[^\w.-]+/g, '-').slice(0, 80) || 'recording'}.${format}`;
-      downloadBlob(blob, file);
+      download(blob, file, type);
       this.app.report(`exported recording ${id} to ${file} (${blob.size} bytes)`);
     } catch (error) {
       this.#fail('export')(error);
