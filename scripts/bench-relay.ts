@@ -203,7 +203,7 @@ async function benchOnce(label: string, modulePath: string): Promise<{ delivered
   relay.rssMb = Math.max(relay.rssMb, beatRss);
   await Promise.all(flood);
   for (const ws of writers) ws.terminate();
-  await Promise.all(readers.map((w) => (w.exitCode === null && w.signalCode === null ? once(w, 'exit') : undefined)));
+  await Promise.all(readers.filter((w) => w.exitCode === null && w.signalCode === null).map((w) => once(w, 'exit')));
   if (child.connected) child.disconnect();
   if (child.exitCode === null) await Promise.race([once(child, 'exit'), sleep(3000)]);
   killChild();
