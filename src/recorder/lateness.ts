@@ -1,8 +1,8 @@
 /**
- * Lateness statistics of a replay in constant memory: a histogram of 0.01 ms bins up to 100 ms and
- * one bin per power of two above, so a replay of any length keeps 41 KB, with percentiles exact to
- * 0.01 ms in the range that matters (a replay more than 100 ms late is reported to within a factor 2,
- * and `max` is always exact).
+ * Lateness statistics of a replay in constant memory: a histogram of 0.01 ms bins up to 100 ms,
+ * 1 ms bins up to 10 s and one bin per power of two above, so a replay of any length keeps about
+ * 80 KB, with percentiles to 0.01 ms in the range that matters, to 1 ms up to 10 s (a busy machine),
+ * and within a factor 2 beyond; `max` is always exact.
  */
 
 /** Lateness of the frames of a replay against their schedule, in milliseconds. */
@@ -15,13 +15,15 @@ export interface LatenessStats {
   max: number;
 }
 
-const RESOLUTION = 100; // bins per ms
-const FINE_BINS = 100 * RESOLUTION;
-const COARSE_BINS = 64;
+const RESOLUTION = 100; // fine bins per ms
+const FINE_BINS = 100 * RESOLUTION; // up to 100 ms
+const MEDIUM_BINS = 9900; // 1 ms each, 100 ms to 10 s
+const COARSE_BINS = 64; // powers of two above 10 s
 
 /** Collects lateness samples. */
 export class LatenessHistogram {
   private readonly fine = new Uint32Array(FINE_BINS);
+  private readonly medium = new Uint32Array(MEDIUM_BINS);
   private readonly coarse = new Uint32Array(COARSE_BINS);
   private zeros = 0;
   private count = 0;
@@ -38,7 +40,8 @@ export class LatenessHistogram {
     }
     const bin = Math.floor(v * RESOLUTION);
     if (bin < FINE_BINS) this.fine[bin]! += 1;
-    else this.coarse[Math.min(COARSE_BINS - 1, Math.floor(Math.log2(v / 100)))]! += 1;
+    else if (v < 100 + MEDIUM_BINS) this.medium[Math.floor(v - 100)]! += 1;
+    else this.coarse[Math.min(COARSE_BINS - 1, Math.floor(Math.log2(v / 10_000)))]! += 1;
   }
 
   /** Samples added. */
@@ -60,9 +63,13 @@ export class LatenessHistogram {
       seen += this.fine[i]!;
       if (seen >= rank) return Math.min(this.largest, (i + 1) / RESOLUTION);
     }
+    for (let i = 0; i < MEDIUM_BINS; i++) {
+      seen += this.medium[i]!;
+      if (seen >= rank) return Math.min(this.largest, 101 + i);
+    }
     for (let i = 0; i < COARSE_BINS; i++) {
       seen += this.coarse[i]!;
-      if (seen >= rank) return Math.min(this.largest, 100 * 2 ** (i + 1));
+      if (seen >= rank) return Math.min(this.largest, 10_000 * 2 ** (i + 1));
     }
     return this.largest;
   }
