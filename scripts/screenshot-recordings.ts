@@ -3,7 +3,7 @@
  * DevTools panel (headless Chromium, the built extension, a development relay on 127.0.0.1):
  * - docs/value-plot.png: the State view with the value plot of a fader that glitches once;
  * - docs/recordings.png: the Recordings tab after two recordings, one renamed.
- * Not part of `npm test` (tests leave the work tree unchanged); run it after changing these views.
+ * Run by `npm run docs:screenshots`, not by `npm test` (tests leave the work tree unchanged).
  * The browser is closed on SIGINT/SIGTERM too.
  */
 import { join } from 'node:path';
