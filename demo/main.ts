@@ -1,5 +1,5 @@
 /**
- * The demo page: loads the example Rust client (.wasm) through src/wasm, starts it in `demo`
+ * The demo page: loads the example Rust app (.wasm, built on clasp-wasm-client) through src/wasm, starts it in `demo`
  * mode against the relay that served the page (or `?relay=ws://…`), and shows its reports.
  */
 import { WasmBridge } from '../src/wasm/index.js';
@@ -44,7 +44,8 @@ function onReport(report: Report, bridge: () => WasmBridge | undefined): void {
       showFader('seen', Number(report['fader_seen_milli']));
       el('msgs-out').textContent = String(report['out']);
       el('msgs-in').textContent = String(report['in']);
-      el('counts').textContent = `${report['acks']} · ${report['sets_in']} · ${report['publishes_in']}`;
+      el('counts').textContent = `${report['reconnects']} · ${report['sets_in']} · ${report['publishes_in']}`;
+      setState(report['connected'] === true ? 'open' : 'reconnecting');
       el('memory').textContent = `${((bridge()?.memoryBytes ?? 0) / 1024).toFixed(0)} KiB`;
       break;
     case 'disconnected':

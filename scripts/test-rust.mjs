@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// `npm run test:rust`: native `cargo test` of wasm-bridge (executor, queue, ABI encoding of events,
-// against a fake host) and of the example's codec. Same toolchain choice as build-wasm.mjs, but
+// `npm run test:rust`: native `cargo test` of the wasm-bridge workspace: the bridge (executor, queue, ABI encoding of events,
+// against a fake host), clasp-wasm-core (shared vectors, hostile input), clasp-wasm-client (against a fake host)
+// and the switch-check crate (compiles upstream-style code). Same toolchain choice as build-wasm.mjs, but
 // any host target works here, so Debian's cargo is preferred when present (rustc 1.63 = rust-version).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';

@@ -125,19 +125,25 @@ impl std::error::Error for Elapsed {}
 
 /// Runs `future` for at most `ms` milliseconds: `Ok(output)`, or `Err(Elapsed)` (the future is
 /// dropped, which cancels what it was doing). As `tokio::time::timeout`, with a host timer.
-pub fn timeout<F: Future>(ms: u32, future: F) -> Timeout<F> {
+pub fn timeout<'a, F: Future + 'a>(ms: u32, future: F) -> Timeout<'a, F::Output> {
     Timeout { future: Box::pin(future), sleep: sleep(ms) }
 }
 
-/// Future of [`timeout`].
-#[derive(Debug)]
-pub struct Timeout<F: Future> {
-    future: Pin<Box<F>>,
+/// Future of [`timeout`]. The inner future is boxed as a trait object: one copy of this code
+/// per output type, not per future type (it keeps .wasm files small).
+pub struct Timeout<'a, T> {
+    future: crate::LocalBoxFuture<'a, T>,
     sleep: Sleep,
 }
 
-impl<F: Future> Future for Timeout<F> {
-    type Output = Result<F::Output, Elapsed>;
+impl<T> std::fmt::Debug for Timeout<'_, T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Timeout").field("sleep", &self.sleep).finish()
+    }
+}
+
+impl<T> Future for Timeout<'_, T> {
+    type Output = Result<T, Elapsed>;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         if let Poll::Ready(out) = self.future.as_mut().poll(cx) {

@@ -128,8 +128,12 @@ pub mod phase {
 /// items; [`Error::EncodeError`] for values nested deeper than [`MAX_VALUE_DEPTH`].
 pub fn encode_message(message: &Message) -> Result<Vec<u8>> {
     let mut out = Vec::with_capacity(64);
-    write_message(&mut out, message, 1)?;
-    Ok(out)
+    let mut w = Writer { out: &mut out, err: None };
+    write_message(&mut w, message, 1);
+    match w.err {
+        Some(e) => Err(e),
+        None => Ok(out),
+    }
 }
 
 /// Decodes a payload (no frame header).
@@ -185,16 +189,19 @@ pub fn encode_into(out: &mut Vec<u8>, message: &Message, qos: Option<QoS>, times
         out.extend_from_slice(&ts.to_be_bytes());
     }
     let header = if timestamp.is_some() { HEADER_SIZE_WITH_TS } else { HEADER_SIZE };
-    let result = write_message(out, message, 1).and_then(|_| {
-        let len = out.len() - start - header;
-        if len > MAX_PAYLOAD_SIZE {
-            return Err(Error::PayloadTooLarge(len));
-        }
-        out[start + 2..start + 4].copy_from_slice(&(len as u16).to_be_bytes());
-        Ok(())
-    });
-    if result.is_err() {
-        out.truncate(start);
+    let mut w = Writer { out: &mut *out, err: None };
+    write_message(&mut w, message, 1);
+    let mut result = match w.err {
+        Some(e) => Err(e),
+        None => Ok(()),
+    };
+    let len = out.len() - start - header;
+    if result.is_ok() && len > MAX_PAYLOAD_SIZE {
+        result = Err(Error::PayloadTooLarge(len));
+    }
+    match result {
+        Ok(()) => out[start + 2..start + 4].copy_from_slice(&(len as u16).to_be_bytes()),
+        Err(_) => out.truncate(start),
     }
     result
 }
@@ -239,37 +246,51 @@ fn is_msgpack_map(byte: u8) -> bool {
 // Encoding
 // ---------------------------------------------------------------------------------------------
 
-fn put_u16(out: &mut Vec<u8>, v: u16) {
-    out.extend_from_slice(&v.to_be_bytes());
-}
-fn put_u32(out: &mut Vec<u8>, v: u32) {
-    out.extend_from_slice(&v.to_be_bytes());
-}
-fn put_u64(out: &mut Vec<u8>, v: u64) {
-    out.extend_from_slice(&v.to_be_bytes());
-}
-fn put_f64(out: &mut Vec<u8>, v: f64) {
-    out.extend_from_slice(&v.to_bits().to_be_bytes());
+/// The output of one encode. Errors are sticky, as in [`Reader`]: the first is kept, and the
+/// caller checks it once (no early-return path per field).
+struct Writer<'a> {
+    out: &'a mut Vec<u8>,
+    err: Option<Error>,
 }
 
-fn put_count(out: &mut Vec<u8>, n: usize) -> Result<()> {
-    if n > 0xffff {
-        return Err(Error::PayloadTooLarge(n));
+impl Writer<'_> {
+    fn fail(&mut self, e: Error) {
+        if self.err.is_none() {
+            self.err = Some(e);
+        }
     }
-    put_u16(out, n as u16);
-    Ok(())
-}
-
-fn put_str(out: &mut Vec<u8>, s: &str) -> Result<()> {
-    put_count(out, s.len())?;
-    out.extend_from_slice(s.as_bytes());
-    Ok(())
-}
-
-fn put_opt_str(out: &mut Vec<u8>, s: &Option<String>) -> Result<()> {
-    match s {
-        Some(s) => put_str(out, s),
-        None => Ok(()),
+    fn push(&mut self, b: u8) {
+        self.out.push(b);
+    }
+    fn bytes(&mut self, b: &[u8]) {
+        self.out.extend_from_slice(b);
+    }
+    fn u16(&mut self, v: u16) {
+        self.bytes(&v.to_be_bytes());
+    }
+    fn u32(&mut self, v: u32) {
+        self.bytes(&v.to_be_bytes());
+    }
+    fn u64(&mut self, v: u64) {
+        self.bytes(&v.to_be_bytes());
+    }
+    fn f64(&mut self, v: f64) {
+        self.bytes(&v.to_bits().to_be_bytes());
+    }
+    fn count(&mut self, n: usize) {
+        if n > 0xffff {
+            self.fail(Error::PayloadTooLarge(n));
+        }
+        self.u16(n as u16);
+    }
+    fn str(&mut self, s: &str) {
+        self.count(s.len());
+        self.bytes(s.as_bytes());
+    }
+    fn opt_str(&mut self, s: &Option<String>) {
+        if let Some(s) = s {
+            self.str(s);
+        }
     }
 }
 
@@ -286,46 +307,49 @@ fn value_type_code(value: &Value) -> u8 {
     }
 }
 
-fn put_typed_value(out: &mut Vec<u8>, value: &Value, depth: usize) -> Result<()> {
-    out.push(value_type_code(value));
-    put_value_data(out, value, depth)
+fn put_typed_value(w: &mut Writer<'_>, value: &Value, depth: usize) {
+    w.push(value_type_code(value));
+    put_value_data(w, value, depth)
 }
 
-fn put_value_data(out: &mut Vec<u8>, value: &Value, depth: usize) -> Result<()> {
+fn put_value_data(w: &mut Writer<'_>, value: &Value, depth: usize) {
     match value {
         Value::Null => {}
-        Value::Bool(b) => out.push(u8::from(*b)),
-        Value::Int(i) => out.extend_from_slice(&i.to_be_bytes()),
-        Value::Float(f) => put_f64(out, *f),
-        Value::String(s) => put_str(out, s)?,
+        Value::Bool(b) => w.push(u8::from(*b)),
+        Value::Int(i) => w.bytes(&i.to_be_bytes()),
+        Value::Float(f) => w.f64(*f),
+        Value::String(s) => w.str(s),
         Value::Bytes(b) => {
-            put_count(out, b.len())?;
-            out.extend_from_slice(b);
+            w.count(b.len());
+            w.bytes(b);
         }
         Value::Array(items) => {
-            check_depth(depth, Error::EncodeError)?;
-            put_count(out, items.len())?;
+            if too_deep(w, depth) {
+                return;
+            }
+            w.count(items.len());
             for item in items {
-                put_typed_value(out, item, depth + 1)?;
+                put_typed_value(w, item, depth + 1);
             }
         }
         Value::Map(map) => {
-            check_depth(depth, Error::EncodeError)?;
-            put_count(out, map.len())?;
+            if too_deep(w, depth) {
+                return;
+            }
+            w.count(map.len());
             for (key, item) in sorted(map) {
-                put_str(out, key)?;
-                put_typed_value(out, item, depth + 1)?;
+                w.str(key);
+                put_typed_value(w, item, depth + 1);
             }
         }
     }
-    Ok(())
 }
 
-fn check_depth(depth: usize, make: fn(String) -> Error) -> Result<()> {
+fn too_deep(w: &mut Writer<'_>, depth: usize) -> bool {
     if depth > MAX_VALUE_DEPTH {
-        return Err(make("values nested deeper than 100 levels".to_string()));
+        w.fail(Error::EncodeError("values nested deeper than 100 levels".to_string()));
     }
-    Ok(())
+    depth > MAX_VALUE_DEPTH
 }
 
 /// Map entries in key order: the same map always gives the same bytes.
@@ -410,91 +434,89 @@ fn feature_mask(features: &[String], federation: bool) -> u8 {
         .fold(0, |m, (_, bit)| m | bit)
 }
 
-fn write_message(out: &mut Vec<u8>, message: &Message, bundle_depth: usize) -> Result<()> {
-    out.push(message.type_code() as u8);
+fn write_message(w: &mut Writer<'_>, message: &Message, bundle_depth: usize) {
+    w.push(message.type_code() as u8);
     match message {
         Message::Hello(m) => {
-            out.push(m.version);
-            out.push(feature_mask(&m.features, true));
-            put_str(out, &m.name)?;
-            put_str(out, m.token.as_deref().unwrap_or(""))?;
+            w.push(m.version);
+            w.push(feature_mask(&m.features, true));
+            w.str(&m.name);
+            w.str(m.token.as_deref().unwrap_or(""));
         }
         Message::Welcome(m) => {
-            out.push(m.version);
-            out.push(feature_mask(&m.features, false));
-            put_u64(out, m.time);
-            put_str(out, &m.session)?;
-            put_str(out, &m.name)?;
-            put_str(out, m.token.as_deref().unwrap_or(""))?;
+            w.push(m.version);
+            w.push(feature_mask(&m.features, false));
+            w.u64(m.time);
+            w.str(&m.session);
+            w.str(&m.name);
+            w.str(m.token.as_deref().unwrap_or(""));
         }
         Message::Announce(m) => {
-            put_str(out, &m.namespace)?;
-            put_count(out, m.signals.len())?;
+            w.str(&m.namespace);
+            w.count(m.signals.len());
             for s in &m.signals {
-                write_signal(out, s, true)?;
+                write_signal(w, s, true);
             }
         }
         Message::FederationSync(m) => {
-            out.push(m.op as u8);
-            put_count(out, m.patterns.len())?;
+            w.push(m.op as u8);
+            w.count(m.patterns.len());
             for p in &m.patterns {
-                put_str(out, p)?;
+                w.str(p);
             }
-            put_count(out, m.revisions.len())?;
+            w.count(m.revisions.len());
             for (key, rev) in sorted(&m.revisions) {
-                put_str(out, key)?;
-                put_u64(out, *rev);
+                w.str(key);
+                w.u64(*rev);
             }
-            out.push(flag(m.since_revision.is_some(), 0x80) | flag(m.origin.is_some(), 0x40));
+            w.push(flag(m.since_revision.is_some(), 0x80) | flag(m.origin.is_some(), 0x40));
             if let Some(r) = m.since_revision {
-                put_u64(out, r);
+                w.u64(r);
             }
-            put_opt_str(out, &m.origin)?;
+            w.opt_str(&m.origin);
         }
         Message::Subscribe(m) => {
-            put_u32(out, m.id);
-            put_str(out, &m.pattern)?;
-            out.push(type_mask(&m.types));
+            w.u32(m.id);
+            w.str(&m.pattern);
+            w.push(type_mask(&m.types));
             let o = m.options.clone().unwrap_or_default();
-            out.push(
+            w.push(
                 flag(o.max_rate.is_some(), 0x01)
                     | flag(o.epsilon.is_some(), 0x02)
                     | flag(o.history.is_some(), 0x04)
                     | flag(o.window.is_some(), 0x08),
             );
             if let Some(v) = o.max_rate {
-                put_u32(out, v);
+                w.u32(v);
             }
             if let Some(v) = o.epsilon {
-                put_f64(out, v);
+                w.f64(v);
             }
             if let Some(v) = o.history {
-                put_u32(out, v);
+                w.u32(v);
             }
             if let Some(v) = o.window {
-                put_u32(out, v);
+                w.u32(v);
             }
         }
-        Message::Unsubscribe(m) => put_u32(out, m.id),
-        Message::Publish(m) => write_publish(out, m)?,
+        Message::Unsubscribe(m) => w.u32(m.id),
+        Message::Publish(m) => write_publish(w, m),
         Message::Set(m) => {
             let ttl = m.ttl.is_some();
-            out.push(
+            w.push(
                 flag(m.revision.is_some(), 0x80)
                     | flag(m.lock, 0x40)
                     | flag(m.unlock, 0x20)
                     | flag(ttl, 0x10)
                     | value_type_code(&m.value),
             );
-            put_str(out, &m.address)?;
-            put_value_data(out, &m.value, 1)?;
+            w.str(&m.address);
+            put_value_data(w, &m.value, 1);
             if let Some(r) = m.revision {
-                put_u64(out, r);
+                w.u64(r);
             }
             if let Some(t) = m.ttl {
-                put_u32(
-                    out,
-                    match t {
+                w.u32(match t {
                         Ttl::Never => 0,
                         Ttl::Sliding(s) => s & 0x7fff_ffff,
                         Ttl::Absolute(s) => (s & 0x7fff_ffff) | 0x8000_0000,
@@ -502,103 +524,102 @@ fn write_message(out: &mut Vec<u8>, message: &Message, bundle_depth: usize) -> R
                 );
             }
         }
-        Message::Get(m) => put_str(out, &m.address)?,
+        Message::Get(m) => w.str(&m.address),
         Message::Snapshot(m) => {
-            put_count(out, m.params.len())?;
+            w.count(m.params.len());
             for p in &m.params {
-                put_str(out, &p.address)?;
-                put_typed_value(out, &p.value, 1)?;
-                put_u64(out, p.revision);
-                out.push(flag(p.writer.is_some(), 0x01) | flag(p.timestamp.is_some(), 0x02));
-                put_opt_str(out, &p.writer)?;
+                w.str(&p.address);
+                put_typed_value(w, &p.value, 1);
+                w.u64(p.revision);
+                w.push(flag(p.writer.is_some(), 0x01) | flag(p.timestamp.is_some(), 0x02));
+                w.opt_str(&p.writer);
                 if let Some(t) = p.timestamp {
-                    put_u64(out, t);
+                    w.u64(t);
                 }
             }
         }
         Message::Replay(m) => {
-            out.push(flag(m.from.is_some(), 0x80) | flag(m.to.is_some(), 0x40) | flag(m.limit.is_some(), 0x20));
-            put_str(out, &m.pattern)?;
+            w.push(flag(m.from.is_some(), 0x80) | flag(m.to.is_some(), 0x40) | flag(m.limit.is_some(), 0x20));
+            w.str(&m.pattern);
             if let Some(v) = m.from {
-                put_u64(out, v);
+                w.u64(v);
             }
             if let Some(v) = m.to {
-                put_u64(out, v);
+                w.u64(v);
             }
             if let Some(v) = m.limit {
-                put_u32(out, v);
+                w.u32(v);
             }
-            out.push(type_mask(&m.types));
+            w.push(type_mask(&m.types));
         }
         Message::Bundle(m) => {
             if bundle_depth > MAX_BUNDLE_DEPTH {
-                return Err(Error::EncodeError("bundles nested deeper than 16 levels".to_string()));
+                return w.fail(Error::EncodeError("bundles nested deeper than 16 levels".to_string()));
             }
-            out.push(flag(m.timestamp.is_some(), 0x80));
-            put_count(out, m.messages.len())?;
+            w.push(flag(m.timestamp.is_some(), 0x80));
+            w.count(m.messages.len());
             if let Some(t) = m.timestamp {
-                put_u64(out, t);
+                w.u64(t);
             }
             for inner in &m.messages {
-                let slot = out.len();
-                put_u16(out, 0);
-                write_message(out, inner, bundle_depth + 1)?;
-                let len = out.len() - slot - 2;
+                let slot = w.out.len();
+                w.u16(0);
+                write_message(w, inner, bundle_depth + 1);
+                let len = w.out.len() - slot - 2;
                 if len > 0xffff {
-                    return Err(Error::PayloadTooLarge(len));
+                    return w.fail(Error::PayloadTooLarge(len));
                 }
-                out[slot..slot + 2].copy_from_slice(&(len as u16).to_be_bytes());
+                w.out[slot..slot + 2].copy_from_slice(&(len as u16).to_be_bytes());
             }
         }
         Message::Sync(m) => {
-            out.push(flag(m.t2.is_some(), 0x01) | flag(m.t3.is_some(), 0x02));
-            put_u64(out, m.t1);
+            w.push(flag(m.t2.is_some(), 0x01) | flag(m.t3.is_some(), 0x02));
+            w.u64(m.t1);
             if let Some(t) = m.t2 {
-                put_u64(out, t);
+                w.u64(t);
             }
             if let Some(t) = m.t3 {
-                put_u64(out, t);
+                w.u64(t);
             }
         }
         Message::Ping | Message::Pong => {}
         Message::Ack(m) => {
-            out.push(
+            w.push(
                 flag(m.address.is_some(), 0x01)
                     | flag(m.revision.is_some(), 0x02)
                     | flag(m.locked.is_some(), 0x04)
                     | flag(m.holder.is_some(), 0x08)
                     | flag(m.correlation_id.is_some(), 0x10),
             );
-            put_opt_str(out, &m.address)?;
+            w.opt_str(&m.address);
             if let Some(r) = m.revision {
-                put_u64(out, r);
+                w.u64(r);
             }
             if let Some(l) = m.locked {
-                out.push(u8::from(l));
+                w.push(u8::from(l));
             }
-            put_opt_str(out, &m.holder)?;
+            w.opt_str(&m.holder);
             if let Some(c) = m.correlation_id {
-                put_u32(out, c);
+                w.u32(c);
             }
         }
         Message::Error(m) => {
-            put_u16(out, m.code);
-            put_str(out, &m.message)?;
-            out.push(flag(m.address.is_some(), 0x01) | flag(m.correlation_id.is_some(), 0x02));
-            put_opt_str(out, &m.address)?;
+            w.u16(m.code);
+            w.str(&m.message);
+            w.push(flag(m.address.is_some(), 0x01) | flag(m.correlation_id.is_some(), 0x02));
+            w.opt_str(&m.address);
             if let Some(c) = m.correlation_id {
-                put_u32(out, c);
+                w.u32(c);
             }
         }
-        Message::Query(m) => put_str(out, &m.pattern)?,
+        Message::Query(m) => w.str(&m.pattern),
         Message::Result(m) => {
-            put_count(out, m.signals.len())?;
+            w.count(m.signals.len());
             for s in &m.signals {
-                write_signal(out, s, false)?;
+                write_signal(w, s, false);
             }
         }
     }
-    Ok(())
 }
 
 fn flag(on: bool, bit: u8) -> u8 {
@@ -609,60 +630,58 @@ fn flag(on: bool, bit: u8) -> u8 {
     }
 }
 
-fn write_signal(out: &mut Vec<u8>, s: &SignalDefinition, with_meta: bool) -> Result<()> {
-    put_str(out, &s.address)?;
-    out.push(signal_type_code(s.signal_type));
+fn write_signal(w: &mut Writer<'_>, s: &SignalDefinition, with_meta: bool) {
+    w.str(&s.address);
+    w.push(signal_type_code(s.signal_type));
     let meta = if with_meta { s.meta.as_ref() } else { None };
-    out.push(flag(s.datatype.is_some(), 0x01) | flag(s.access.is_some(), 0x02) | flag(meta.is_some(), 0x04));
-    put_opt_str(out, &s.datatype)?;
-    put_opt_str(out, &s.access)?;
+    w.push(flag(s.datatype.is_some(), 0x01) | flag(s.access.is_some(), 0x02) | flag(meta.is_some(), 0x04));
+    w.opt_str(&s.datatype);
+    w.opt_str(&s.access);
     if let Some(meta) = meta {
-        out.push(
+        w.push(
             flag(meta.unit.is_some(), 0x01)
                 | flag(meta.range.is_some(), 0x02)
                 | flag(meta.default.is_some(), 0x04)
                 | flag(meta.description.is_some(), 0x08),
         );
-        put_opt_str(out, &meta.unit)?;
+        w.opt_str(&meta.unit);
         if let Some((lo, hi)) = meta.range {
-            put_f64(out, lo);
-            put_f64(out, hi);
+            w.f64(lo);
+            w.f64(hi);
         }
         if let Some(d) = &meta.default {
-            put_typed_value(out, d, 1)?;
+            put_typed_value(w, d, 1);
         }
-        put_opt_str(out, &meta.description)?;
+        w.opt_str(&meta.description);
     }
-    Ok(())
 }
 
-fn write_publish(out: &mut Vec<u8>, m: &PublishMessage) -> Result<()> {
+fn write_publish(w: &mut Writer<'_>, m: &PublishMessage) {
     let signal = signal_type_code(m.signal.unwrap_or(SignalType::Event));
     let ph = gesture_phase_code(m.phase.unwrap_or(GesturePhase::Start));
-    out.push((signal << 5) | flag(m.timestamp.is_some(), 0x10) | flag(m.id.is_some(), 0x08) | ph);
-    put_str(out, &m.address)?;
+    w.push((signal << 5) | flag(m.timestamp.is_some(), 0x10) | flag(m.id.is_some(), 0x08) | ph);
+    w.str(&m.address);
     if let Some(v) = m.value.as_ref().or(m.payload.as_ref()) {
-        out.push(1);
-        put_typed_value(out, v, 1)?;
+        w.push(1);
+        put_typed_value(w, v, 1);
     } else if let Some(samples) = &m.samples {
-        out.push(2);
-        put_count(out, samples.len())?;
+        w.push(2);
+        w.count(samples.len());
         for s in samples {
-            put_f64(out, *s);
+            w.f64(*s);
         }
     } else {
-        out.push(0);
+        w.push(0);
     }
     if let Some(t) = m.timestamp {
-        put_u64(out, t);
+        w.u64(t);
     }
     if let Some(id) = m.id {
-        put_u32(out, id);
+        w.u32(id);
     }
     if let Some(rate) = m.rate {
-        put_u32(out, rate);
+        w.u32(rate);
     }
-    Ok(())
 }
 
 // ---------------------------------------------------------------------------------------------

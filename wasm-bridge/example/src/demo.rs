@@ -1,103 +1,86 @@
-//! `demo` mode: HELLO, SUBSCRIBE `/demo/**`, then a fader at 60 Hz; reports what comes back.
+//! `demo` mode: an app on `clasp-wasm-client`. It subscribes to `/demo/**`, moves a fader at
+//! 60 Hz, streams its level and emits a beat per second, and reports what comes back.
 
 use std::cell::Cell;
 use std::rc::Rc;
 
-use clasp_wasm_bridge::{sleep, spawn_local, TransportEvent, TransportReceiver, TransportSender, WasmWebSocketSender};
+use clasp_wasm_bridge::sleep;
+use clasp_wasm_client::{Clasp, Value};
 
-use crate::codec::{self, Message, Value};
 use crate::json::Json;
-use crate::scenarios::{open, report_disconnected};
 use crate::Args;
+
+#[derive(Default)]
+struct Seen {
+    updates: Cell<u64>,
+    fader_sets: Cell<u64>,
+    beats: Cell<u64>,
+    fader_milli: Cell<i64>,
+}
 
 /// `demo`: the 60 Hz fader.
 pub(crate) async fn demo(args: &Args) {
-    let (sender, mut receiver) = match open(args).await {
-        Some(h) => h,
-        None => return,
+    let url = args.get("url").unwrap_or("ws://127.0.0.1:7330");
+    let client = match Clasp::builder(url).name("rust-wasm-example").reconnect_interval(1000).connect().await {
+        Ok(c) => c,
+        Err(e) => return Json::event("connect_error").str("error", &e.to_string()).report(),
     };
-    let sender = Rc::new(sender);
-    let _ = sender.send(codec::hello("rust-wasm-example")).await;
-    let _ = sender.send(codec::subscribe(1, "/demo/**")).await;
-    let ticks = args.num("ticks", u64::MAX);
-    let stats = Rc::new(DemoStats::default());
-    stats.out.set(2);
-    spawn_local(fader(sender.clone(), stats.clone(), ticks));
-    while let Some(event) = receiver.recv().await {
-        match event {
-            TransportEvent::Data(frame) => {
-                stats.inbound.set(stats.inbound.get() + 1);
-                match codec::decode(&frame) {
-                    Ok(Message::Welcome { session }) => Json::event("welcome").str("session", &session).report(),
-                    Ok(Message::Snapshot { count }) => Json::event("snapshot").num("params", i64::from(count)).report(),
-                    Ok(Message::Ack { .. }) => stats.acks.set(stats.acks.get() + 1),
-                    Ok(Message::Set { value: Value::Float(v), .. }) => {
-                        stats.sets_in.set(stats.sets_in.get() + 1);
-                        stats.fader_seen_milli.set((v * 1000.0) as i64);
-                    }
-                    Ok(Message::Publish { .. }) => stats.publishes_in.set(stats.publishes_in.get() + 1),
-                    Ok(Message::Error { code, message }) => {
-                        Json::event("server_error").num("code", i64::from(code)).str("message", &message).report()
-                    }
-                    Ok(_) => {}
-                    Err(e) => Json::event("decode_error").str("error", e.name()).report(),
+    Json::event("connected").report();
+    Json::event("welcome").str("session", &client.session_id().unwrap_or_default()).report();
+
+    let seen = Rc::new(Seen::default());
+    let s = seen.clone();
+    let subscribed = client
+        .subscribe("/demo/**", move |value: Value, address: &str| {
+            s.updates.set(s.updates.get() + 1);
+            match address {
+                "/demo/fader" => {
+                    s.fader_sets.set(s.fader_sets.get() + 1);
+                    s.fader_milli.set((value.as_f64().unwrap_or(0.0) * 1000.0) as i64);
                 }
+                "/demo/beat" => s.beats.set(s.beats.get() + 1),
+                _ => {}
             }
-            TransportEvent::Disconnected { reason, code, was_clean } => report_disconnected(&reason, code, was_clean),
-            TransportEvent::Error(e) => Json::event("transport_error").str("error", &e).report(),
-            TransportEvent::Connected => {}
-        }
+        })
+        .await;
+    if let Err(e) = subscribed {
+        return Json::event("client_error").str("error", &e.to_string()).report();
     }
-    stats.stopped.set(true);
-    Json::event("end").report();
-}
 
-#[derive(Default)]
-struct DemoStats {
-    out: Cell<u64>,
-    inbound: Cell<u64>,
-    acks: Cell<u64>,
-    sets_in: Cell<u64>,
-    publishes_in: Cell<u64>,
-    fader_seen_milli: Cell<i64>,
-    stopped: Cell<bool>,
-}
-
-/// A triangle wave 0 → 1 → 0 over two seconds: per 60 Hz tick one SET and one stream PUBLISH,
-/// and an event PUBLISH per second.
-async fn fader(sender: Rc<WasmWebSocketSender>, stats: Rc<DemoStats>, ticks: u64) {
+    let ticks = args.num("ticks", u64::MAX);
+    let mut sent = 1u64;
     let mut tick = 0u64;
-    while tick < ticks && !stats.stopped.get() {
+    while tick < ticks {
+        // A triangle wave 0 → 1 → 0 over two seconds.
         let phase = (tick % 120) as f64 / 60.0;
-        let value = if phase <= 1.0 { phase } else { 2.0 - phase };
-        if sender.send(codec::set("/demo/fader", Value::Float(value))).await.is_err() {
-            break;
-        }
-        stats.out.set(stats.out.get() + 1);
-        let level = codec::publish("/demo/level", codec::SIGNAL_STREAM, Value::Float(value));
-        if sender.send(level).await.is_ok() {
-            stats.out.set(stats.out.get() + 1);
-        }
-        if tick % 60 == 0 {
-            let beat = codec::publish("/demo/beat", codec::SIGNAL_EVENT, Value::Int((tick / 60) as i64));
-            if sender.send(beat).await.is_ok() {
-                stats.out.set(stats.out.get() + 1);
+        let fader = if phase <= 1.0 { phase } else { 2.0 - phase };
+        if client.is_connected() {
+            let mut ok = client.set("/demo/fader", fader).await.is_ok();
+            ok &= client.stream("/demo/level", fader).await.is_ok();
+            if tick % 60 == 0 {
+                ok &= client.emit("/demo/beat", (tick / 60) as i64).await.is_ok();
+                sent += 1;
+            }
+            if ok {
+                sent += 2;
             }
         }
         if tick % 6 == 0 {
             Json::event("state")
                 .num("tick", tick as i64)
-                .num("fader_out_milli", (value * 1000.0) as i64)
-                .num("fader_seen_milli", stats.fader_seen_milli.get())
-                .num("out", stats.out.get() as i64)
-                .num("in", stats.inbound.get() as i64)
-                .num("acks", stats.acks.get() as i64)
-                .num("sets_in", stats.sets_in.get() as i64)
-                .num("publishes_in", stats.publishes_in.get() as i64)
-                .bool("connected", sender.is_connected())
+                .num("fader_out_milli", (fader * 1000.0) as i64)
+                .num("fader_seen_milli", seen.fader_milli.get())
+                .num("out", sent as i64)
+                .num("in", seen.updates.get() as i64)
+                .num("reconnects", i64::from(client.reconnects()))
+                .num("sets_in", seen.fader_sets.get() as i64)
+                .num("publishes_in", seen.beats.get() as i64)
+                .bool("connected", client.is_connected())
                 .report();
         }
         tick += 1;
         sleep(16).await;
     }
+    client.close().await;
+    Json::event("end").report();
 }

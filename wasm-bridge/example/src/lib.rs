@@ -1,19 +1,25 @@
-//! Example CLASP client compiled to WebAssembly, on top of `clasp-wasm-bridge`.
+//! Example CLASP app compiled to WebAssembly, on `clasp-wasm-client` (and, for the bridge's own
+//! tests, directly on `clasp-wasm-bridge`).
 //!
 //! The host starts it with `key=value` arguments (`mode=demo url=ws://127.0.0.1:7330`), and it
 //! reports what it sees as one JSON object per `report` call. Modes:
-//! - `demo`: HELLO, SUBSCRIBE `/demo/**`, a fader SET at 60 Hz and a PUBLISH per second; reads
-//!   WELCOME / SNAPSHOT / ACK / SET back and reports counts and the fader value it sees.
-//! - `stream`: `n` SETs of `/bench/seq` = 0..n with at most `window` unanswered, checking that
-//!   the answers (ACKs from a relay, or the SETs echoed) come back complete and in order.
-//! - `bench`: `stream` plus `rtt` sequential PING → PONG round trips.
+//! - `demo`: a client that subscribes to `/demo/**`, moves a fader at 60 Hz (SET), streams its
+//!   level and emits a beat per second, and reports counts and the fader value it sees.
+//! - `interop`: exchanges values of every kind with another client (the browser test's
+//!   `@clasp-to/core`): reports what it receives and what `get` returns.
+//! - `bench`: `n` SETs through the client with at most `window` not yet seen back, then `rtt`
+//!   PING → PONG round trips on a raw connection.
+//! - `stream`: `n` SETs of `/bench/seq` = 0..n on the raw transport with at most `window`
+//!   unanswered, checking that the answers (ACKs from a relay, or the SETs echoed) come back
+//!   complete and in order.
 //! - `close`: closes with `code` and `reason`, reports what the receiver sees.
 //! - `backpressure`: `try_send`s `size`-byte frames until `BufferFull`, then one awaited `send`.
 //! - `panic`: connects, then panics with `msg`.
 #![deny(missing_docs)]
 
-mod codec;
+mod bench;
 mod demo;
+mod interop;
 mod json;
 mod scenarios;
 

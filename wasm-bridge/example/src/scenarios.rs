@@ -1,4 +1,6 @@
 //! The example's modes (see the crate docs). Each reports JSON objects through the host.
+//! The modes here drive the bridge's transport directly (they test the bridge itself); the
+//! application modes (`demo`, `interop`, `bench`) use `clasp-wasm-client`.
 
 use std::cell::{Cell, RefCell};
 use std::future::Future;
@@ -11,19 +13,31 @@ use clasp_wasm_bridge::{
     WasmWebSocketConfig, WasmWebSocketReceiver, WasmWebSocketSender, WasmWebSocketTransport,
 };
 
-use crate::codec::{self, Message, Value};
+use clasp_wasm_core::codec;
+use clasp_wasm_core::{AckMessage, HelloMessage, Message, SetMessage, SubscribeMessage, Value, PROTOCOL_VERSION};
+
 use crate::json::Json;
 use crate::Args;
 
 /// Dispatches on `mode`.
 pub async fn run(args: Args) {
+    // Each mode boxed: one state machine per mode instead of all of them inlined into this one.
+    let mode: Pin<Box<dyn Future<Output = ()> + '_>> = match args.get("mode").unwrap_or("demo") {
+        "demo" => Box::pin(crate::demo::demo(&args)),
+        "interop" => Box::pin(crate::interop::interop(&args)),
+        "bench" => Box::pin(crate::bench::bench(&args)),
+        "stream" => Box::pin(stream(&args)),
+        "close" => Box::pin(close(&args)),
+        "backpressure" => Box::pin(backpressure(&args)),
+        _ => Box::pin(other_mode(&args)),
+    };
+    mode.await
+}
+
+async fn other_mode(args: &Args) {
     match args.get("mode").unwrap_or("demo") {
-        "demo" => crate::demo::demo(&args).await,
-        "stream" | "bench" => stream(&args).await,
-        "close" => close(&args).await,
-        "backpressure" => backpressure(&args).await,
         "panic" => {
-            let _halves = open(&args).await;
+            let _halves = open(args).await;
             yield_now().await;
             panic!("example panic: {}", args.get("msg").unwrap_or("boom"));
         }
@@ -79,11 +93,48 @@ pub(crate) fn report_disconnected(reason: &Option<String>, code: u16, was_clean:
         .report();
 }
 
+/// One frame, or `None` (reported) when the message cannot be encoded.
+pub(crate) fn encoded(message: &Message) -> Option<Vec<u8>> {
+    match codec::encode(message) {
+        Ok(bytes) => Some(bytes),
+        Err(e) => {
+            Json::event("encode_error").str("error", &e.to_string()).report();
+            None
+        }
+    }
+}
+
+fn hello(name: &str) -> Message {
+    Message::Hello(HelloMessage {
+        version: PROTOCOL_VERSION,
+        name: name.to_string(),
+        features: vec!["param".to_string(), "event".to_string(), "stream".to_string()],
+        capabilities: None,
+        token: None,
+    })
+}
+
+fn subscribe(id: u32, pattern: &str) -> Message {
+    Message::Subscribe(SubscribeMessage { id, pattern: pattern.to_string(), types: Vec::new(), options: None })
+}
+
+fn set(address: &str, value: Value) -> Message {
+    Message::Set(SetMessage { address: address.to_string(), value, revision: None, lock: false, unlock: false, ttl: None })
+}
+
+/// Sends `message` if it encodes; the send's error, if any.
+async fn send(sender: &WasmWebSocketSender, message: &Message) -> Result<(), TransportError> {
+    match encoded(message) {
+        Some(frame) => sender.send(frame).await,
+        None => Ok(()),
+    }
+}
+
 /// Answers received so far, whether to stop, and the send task waiting for more answers.
 #[derive(Default)]
-struct Flow {
-    answers: Cell<u64>,
-    stopped: Cell<bool>,
+pub(crate) struct Flow {
+    pub(crate) answers: Cell<u64>,
+    pub(crate) stopped: Cell<bool>,
     waiter: RefCell<Option<Waker>>,
 }
 
@@ -93,21 +144,21 @@ impl Flow {
             w.wake();
         }
     }
-    fn advance(&self) {
+    pub(crate) fn advance(&self) {
         self.answers.set(self.answers.get() + 1);
         self.wake();
     }
-    fn stop(&self) {
+    pub(crate) fn stop(&self) {
         self.stopped.set(true);
         self.wake();
     }
     /// Resolves once `answers >= target` or the flow is stopped.
-    fn wait(self: &Rc<Self>, target: u64) -> WaitAnswers {
+    pub(crate) fn wait(self: &Rc<Self>, target: u64) -> WaitAnswers {
         WaitAnswers { flow: self.clone(), target }
     }
 }
 
-struct WaitAnswers {
+pub(crate) struct WaitAnswers {
     flow: Rc<Flow>,
     target: u64,
 }
@@ -123,7 +174,7 @@ impl Future for WaitAnswers {
     }
 }
 
-/// `stream` / `bench`: n SETs with a window, answers checked for completeness and order.
+/// `stream`: n SETs with a window on the raw transport, answers checked for completeness and order.
 async fn stream(args: &Args) {
     let (sender, mut receiver) = match open(args).await {
         Some(h) => h,
@@ -135,8 +186,8 @@ async fn stream(args: &Args) {
     let relay = args.num("relay", 1) == 1;
     let sender = Rc::new(sender);
     if relay {
-        let _ = sender.send(codec::hello("rust-wasm-example")).await;
-        let _ = sender.send(codec::subscribe(1, "/bench/**")).await;
+        let _ = send(&sender, &hello("rust-wasm-example")).await;
+        let _ = send(&sender, &subscribe(1, "/bench/**")).await;
     }
     let flow = Rc::new(Flow::default());
     let started = now_ms();
@@ -160,18 +211,18 @@ async fn stream(args: &Args) {
             None => break,
         };
         frames_in += 1;
-        let answered = match codec::decode(&frame) {
-            Ok(Message::Ack { revision: Some(r) }) if relay => {
+        let answered = match codec::decode_frame_message(&frame) {
+            Ok((Message::Ack(AckMessage { revision: Some(r), .. }), _, _)) if relay => {
                 in_order &= r > last_revision;
                 last_revision = r;
                 true
             }
-            Ok(Message::Set { address, value }) if address == "/bench/seq" => {
-                in_order &= value == Value::Int(sets_in as i64);
+            Ok((Message::Set(s), _, _)) if s.address == "/bench/seq" => {
+                in_order &= s.value == Value::Int(sets_in as i64);
                 sets_in += 1;
                 !relay
             }
-            Ok(Message::Welcome { .. }) => {
+            Ok((Message::Welcome(_), _, _)) => {
                 welcome = true;
                 false
             }
@@ -203,7 +254,7 @@ async fn stream(args: &Args) {
         finish(&sender, &mut receiver).await;
     } else {
         // The connection ended early: a send now must fail with a value, not a trap.
-        if let Err(e) = sender.send(codec::ping()).await {
+        if let Err(e) = send(&sender, &Message::Ping).await {
             report_error("send_after_disconnect", &e);
         }
         while receiver.recv().await.is_some() {}
@@ -219,7 +270,7 @@ async fn send_loop(sender: Rc<WasmWebSocketSender>, flow: Rc<Flow>, n: u64, wind
         if flow.stopped.get() {
             return;
         }
-        if let Err(e) = sender.send(codec::set("/bench/seq", Value::Int(i as i64))).await {
+        if let Err(e) = send(&sender, &set("/bench/seq", Value::Int(i as i64))).await {
             report_error("send_error", &e);
             return;
         }
@@ -228,16 +279,16 @@ async fn send_loop(sender: Rc<WasmWebSocketSender>, flow: Rc<Flow>, n: u64, wind
 
 /// `rtt` sequential PING → PONG round trips; reports the mean, minimum and maximum in µs
 /// (no median: sorting would add 3 KB to the .wasm).
-async fn round_trips(sender: &WasmWebSocketSender, receiver: &mut WasmWebSocketReceiver, count: u64) {
+pub(crate) async fn round_trips(sender: &WasmWebSocketSender, receiver: &mut WasmWebSocketReceiver, count: u64) {
     let mut samples: Vec<i64> = Vec::with_capacity(count as usize);
     for _ in 0..count {
         let t0 = now_ms();
-        if sender.send(codec::ping()).await.is_err() {
+        if send(sender, &Message::Ping).await.is_err() {
             break;
         }
         loop {
             match receiver.recv().await {
-                Some(TransportEvent::Data(f)) if codec::decode(&f) == Ok(Message::Pong) => break,
+                Some(TransportEvent::Data(f)) if matches!(codec::decode_frame_message(&f), Ok((Message::Pong, _, _))) => break,
                 Some(_) => continue,
                 None => return,
             }
@@ -256,7 +307,7 @@ async fn round_trips(sender: &WasmWebSocketSender, receiver: &mut WasmWebSocketR
 }
 
 /// Closes with 1000 and reads the rest of the events.
-async fn finish(sender: &WasmWebSocketSender, receiver: &mut WasmWebSocketReceiver) {
+pub(crate) async fn finish(sender: &WasmWebSocketSender, receiver: &mut WasmWebSocketReceiver) {
     if let Err(e) = sender.close().await {
         report_error("close_error", &e);
     }
