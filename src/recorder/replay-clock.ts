@@ -25,6 +25,9 @@ export interface ReplayClock {
 /** Waits shorter than this are spent in macrotask yields, not in a timer (the 4 ms nesting clamp). */
 export const TIMER_MIN_MS = 4;
 
+/** Longest delay `setTimeout` takes (a signed 32-bit count of ms). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 let channel: MessageChannel | undefined;
 const wakers: (() => void)[] = [];
 
@@ -60,9 +63,11 @@ function timer(ms: number, signal: AbortSignal): Promise<void> {
 export const monotonicClock: ReplayClock = {
   now: () => performance.now(),
   async sleepUntil(deadline, signal) {
-    const wait = deadline - performance.now();
-    if (wait >= TIMER_MIN_MS) await timer(wait, signal);
-    else await nextTask();
-    while (!signal.aborted && performance.now() < deadline) await nextTask();
+    do {
+      const wait = deadline - performance.now();
+      // A longer timer fires at once (32-bit delay): a recording with a gap of weeks waits in steps.
+      if (wait >= TIMER_MIN_MS) await timer(Math.min(wait, MAX_TIMER_MS), signal);
+      else await nextTask();
+    } while (!signal.aborted && performance.now() < deadline);
   },
 };
