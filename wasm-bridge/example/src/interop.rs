@@ -4,7 +4,8 @@
 //! 1. Subscribe to `/interop/sdk/**`, report `ready`; report every value seen (`seen`).
 //! 2. When `/interop/sdk/go` arrives: SET one value of each kind under `/interop/rust/`, emit
 //!    `/interop/rust/event` with a nested map, `get` a param only the other side set
-//!    (`/interop/shared/answer`, not subscribed: a real GET), then SET `/interop/rust/done`.
+//!    (`/interop/shared/answer`) and this side's own `/interop/rust/int_big` (neither
+//!    subscribed: real GETs), then SET `/interop/rust/done`.
 
 use std::cell::Cell;
 use std::collections::HashMap;
@@ -79,9 +80,13 @@ pub(crate) async fn interop(args: &Args) {
     if let Err(e) = client.emit("/interop/rust/event", payload).await {
         return Json::event("client_error").str("error", &e.to_string()).report();
     }
-    match client.get("/interop/shared/answer").await {
-        Ok(v) => Json::event("got").str("address", "/interop/shared/answer").value("value", &v).report(),
-        Err(e) => Json::event("get_error").str("error", &e.to_string()).report(),
+    // Not subscribed to either: both are real GETs answered by the relay. The second reads back
+    // this side's own i64 beyond 2^53 from the relay's store.
+    for address in ["/interop/shared/answer", "/interop/rust/int_big"] {
+        match client.get(address).await {
+            Ok(v) => Json::event("got").str("address", address).value("value", &v).report(),
+            Err(e) => Json::event("get_error").str("address", address).str("error", &e.to_string()).report(),
+        }
     }
     let _ = client.set("/interop/rust/done", true).await;
     Json::event("done").report();
