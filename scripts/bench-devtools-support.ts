@@ -39,12 +39,17 @@ export async function panelHeapMb(panel: Frame): Promise<number> {
   return usedSize / 2 ** 20;
 }
 
-/** Runs a full garbage collection in the page's renderer (every world of it, content scripts included). */
-export async function collectPageGarbage(page: Page): Promise<void> {
+/**
+ * Runs a full garbage collection in the page's renderer (every world of it, content scripts
+ * included) and returns what V8 then retains, in MiB: the JS heap plus ArrayBuffer backing stores.
+ */
+export async function collectPageGarbage(page: Page): Promise<number> {
   const session = await page.createCDPSession();
   await session.send('HeapProfiler.collectGarbage');
   await session.send('HeapProfiler.collectGarbage');
+  const { usedSize, backingStorageSize } = await session.send('Runtime.getHeapUsage');
   await session.detach();
+  return (usedSize + (backingStorageSize ?? 0)) / 2 ** 20;
 }
 
 /**

@@ -182,8 +182,10 @@ const HOOK_KEY = '__CLASP_DEVTOOLS_HOOK__';
     },
   ]);
 
-  // The binary payload last read by binaryOf (module slots, not an object per frame).
-  let payloadBuffer: ArrayBuffer = new AB(0);
+  // The binary payload last read by binaryOf (module slots, not an object per frame); reset to
+  // EMPTY once copied, so the hook never keeps a page's buffer alive.
+  const EMPTY = new AB(0);
+  let payloadBuffer: ArrayBuffer = EMPTY;
   let payloadOffset = 0;
   let payloadLength = 0;
   /** Reads an ArrayBuffer or view through the captured getters. @returns false for anything else. */
@@ -215,6 +217,7 @@ const HOOK_KEY = '__CLASP_DEVTOOLS_HOOK__';
   const copyPayload = (take: number): ArrayBuffer => {
     const out = new AB(take);
     apply(u8Set, new U8(out), [new U8(payloadBuffer, payloadOffset, take), 0]);
+    payloadBuffer = EMPTY;
     return out;
   };
 
@@ -247,6 +250,7 @@ const HOOK_KEY = '__CLASP_DEVTOOLS_HOOK__';
         apply(mapSet, cidIndex, [cid, index]);
       }
       block.addBytes(t, s, size, index, dir === 'in' ? 0 : 1, new U8(payloadBuffer, payloadOffset, size), size);
+      payloadBuffer = EMPTY;
       scheduleFlush();
     } else if (isBlob(data)) {
       const size = apply(blobSize, data, NO_ARGS) as number;
