@@ -5,10 +5,10 @@
  * shorter than {@link TIMER_MIN_MS} is spent in those yields only: browsers clamp a timer below 4 ms
  * to 4 ms once timers nest five deep, which a replay's chain of timers does.
  *
- * Why not spin the last milliseconds of every wait for precision: measured on a loaded 2-core machine,
- * spinning 2 ms before each deadline made p99 lateness two to five times worse than plain timers (the
- * OS scheduler then treats the page as CPU-bound and wakes it later), and an idle machine's timers
- * are already within about a millisecond.
+ * Why not spin the last milliseconds of every wait for precision: on a loaded 2-core machine,
+ * spinning 2 ms before each deadline gave a p99 lateness 2–5 times that of plain timers in one
+ * measurement (a second one was too noisy to tell); a page that spins looks CPU-bound to the OS
+ * scheduler, and an idle machine's timers are already within about a millisecond.
  */
 
 /** What a replay needs from a clock. Times are milliseconds on one monotonic scale. */
