@@ -70,6 +70,8 @@ test('spoofing characters show escaped and styled in rows, tooltip, detail title
   }));
   expect(row.escapes).toEqual(expect.arrayContaining(['\\u202E', '\\u200B']));
   expect(row.raw).toBe(false);
+  const option = await panel.$$eval('.toolbar .connection option', (o) => o.map((x) => x.textContent ?? '').find((t) => t.startsWith('e')) ?? '');
+  expect(option).toMatch(/^e\\u202Evil ws:/);
   // the tooltip is made when the pointer reaches the row
   await panel.hover('.frame-rows .vlist-page.shown .row[data-id]');
   const title = await panel.$eval('.frame-rows .vlist-page.shown .row[data-id]', (r) => r.getAttribute('title') ?? '');
