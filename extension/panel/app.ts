@@ -9,7 +9,8 @@
  * - incoming messages wait in an inbox bounded in bytes (inbox.ts) and are processed
  *   {@link STEP_RECORDS} records at a time for at most {@link SLICE_BUDGET_MS} per task, so a burst
  *   (a 20 000-frame backlog) never blocks the panel; when the inbox is long the panel takes bigger
- *   steps ({@link CATCH_UP_BUDGET_MS}) to catch up;
+ *   steps ({@link CATCH_UP_STEP_RECORDS} records between looks at the clock) to catch up, within
+ *   the same time budget (a longer budget makes every task of a loaded machine longer by the clock);
  * - after each message, the panel acknowledges what it has taken (`onAck`), which is the relay's
  *   flow control: a panel that falls behind is sent less, and the page buffer is the slack;
  * - connection work is per change (model.takeConnectionChanges), never per known connection;
@@ -46,10 +47,7 @@ export const STEP_RECORDS = 32;
  */
 export const SLICE_BUDGET_MS = 4;
 
-/** Work per task while the panel is behind ({@link CATCH_UP_BYTES} or more waiting), in milliseconds. */
-export const CATCH_UP_BUDGET_MS = 8;
-
-/** Records per step while catching up. */
+/** Records per step while the panel is behind ({@link CATCH_UP_BYTES} or more waiting). */
 export const CATCH_UP_STEP_RECORDS = 128;
 
 /** Inbox bytes from which the panel takes bigger steps. Default 4 MiB. */
@@ -163,10 +161,9 @@ export class PanelApp {
   #drain(): void {
     const started = performance.now();
     const behind = this.#inbox.bytes >= CATCH_UP_BYTES;
-    const budget = behind ? CATCH_UP_BUDGET_MS : SLICE_BUDGET_MS;
     const step = behind ? CATCH_UP_STEP_RECORDS : STEP_RECORDS;
     const frames: FrameRecord[] = [];
-    while (performance.now() - started < budget) {
+    while (performance.now() - started < SLICE_BUDGET_MS) {
       if (this.#job === null) {
         const message = this.#inbox.shift();
         if (message === undefined) break;
