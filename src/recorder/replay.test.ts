@@ -250,6 +250,14 @@ describe('sessions', () => {
     await rec.close();
   });
 
+  test('exported from the package root and from ./recorder', async () => {
+    const root = await import('../index.js');
+    const recorder = await import('./index.js');
+    expect(root.replaySession).toBe(replaySession);
+    expect(recorder.replaySession).toBe(replaySession);
+    expect(typeof root.monotonicClock.sleepUntil).toBe('function');
+  });
+
   test('bad arguments', async () => {
     const id = await record(times);
     const send = (): void => undefined;

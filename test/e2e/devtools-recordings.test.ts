@@ -199,6 +199,11 @@ test('replay into a relay URL: a subscriber receives the recorded SETs in order;
   expect((await subscriber.next()).type).toBe('PONG');
   await showRecordings();
   const [second] = await rows();
+  // Nothing listens on port 1: the failure is reported, and the bar is ready for the next replay.
+  await setInput('.replay-url', 'ws://127.0.0.1:1/');
+  await panel.click(`.recordings-rows tr[data-id="${second!.id}"] .rec-replay`);
+  expect(await until(notice, (t) => t.startsWith('replay failed: '), 'the refused connection')).toMatch(/^replay failed: .+/);
+  expect(await panel.$eval('.replay-stop', (b) => (b as HTMLButtonElement).disabled)).toBe(true);
   await setInput('.replay-url', target.url);
   await setInput('.replay-speed', '1', 'change');
   await panel.click(`.recordings-rows tr[data-id="${second!.id}"] .rec-replay`);

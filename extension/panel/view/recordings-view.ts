@@ -213,9 +213,12 @@ export class RecordingsView {
     try {
       const log = await this.recording.log();
       this.#replayAbort = abort;
+      // Stop works while connecting too: the replay then ends before its first frame.
+      this.#stop.disabled = false;
+      this.#replayStatus.textContent = `connecting to ${this.#url.value.trim()} …`;
       const replay = await replayToRelay(log, sessionId, this.#url.value.trim(), Number(this.#speed.value), abort.signal);
       this.#replay = replay;
-      this.#pause.disabled = this.#stop.disabled = false;
+      this.#pause.disabled = false;
       this.#replayStatus.textContent = `replaying recording ${sessionId} …`;
       replay.run.addEventListener('progress', (e) => {
         const p = e as ReplayProgressEvent;
@@ -229,6 +232,7 @@ export class RecordingsView {
     } catch (error) {
       if (abort.signal.aborted) this.app.report(`replay of recording ${sessionId} stopped`);
       else this.#fail('replay')(error);
+      this.#replayStatus.textContent = '';
     } finally {
       this.#replay = null;
       this.#replayAbort = null;
