@@ -1,15 +1,19 @@
 /**
- * `npm run bench:wasm`: the example Rust client through the bridge (src/wasm + wasm-bridge) against
- * a TypeScript client on the same transport and the same development relay, in headless Chromium.
+ * `npm run bench:wasm`: the Rust client crate (clasp-wasm-client, the example's `bench` mode)
+ * through the bridge (src/wasm + wasm-bridge) against a TypeScript client on the same transport
+ * and the same development relay, in headless Chromium.
  *
  * Workload (both clients): HELLO, SUBSCRIBE `/bench/**`, then N SETs with at most W unanswered;
  * the relay answers each with the broadcast SET and an ACK (so N frames out, 2N in). Throughput =
- * N / time from the first SET to the last ACK. Then R sequential PING → PONG round trips.
+ * N / time from the first SET to the last answer (TS: the last ACK; Rust: the last SET seen back
+ * through `Clasp::subscribe`, as the client hides ACKs). Then R sequential PING → PONG round
+ * trips (Rust: on a raw bridge connection, the client has no PING call).
  * A second pair of rows isolates the bridge: the same SETs over an in-memory loopback transport
  * (each frame comes straight back, no socket), Rust through src/wasm vs TypeScript.
  * A bare browser WebSocket with pre-encoded frames runs the same SET/ACK loop as the ceiling.
  * The clients alternate (TS, Rust, raw, TS, Rust, raw, …) so that machine noise hits both; the median round
- * of each is reported (robust to one lucky or unlucky round on a shared machine). Also the size of the example .wasm.
+ * of each is reported (robust to one lucky or unlucky round on a shared machine). Also the sizes of the example
+ * .wasm and of the minimal client (connect, subscribe, set), before and after wasm-opt.
  *
  * Last line: `BENCH wasm throughput_ratio=<rust/ts> wasm_bytes=<n> ...`.
  */
@@ -24,7 +28,11 @@ const WINDOW = Number(process.env['BENCH_WINDOW'] ?? 256);
 const RTT = Number(process.env['BENCH_RTT'] ?? 200);
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
 const N_LOOPBACK = Number(process.env['BENCH_N_LOOPBACK'] ?? 100_000);
-const WASM = resolve(import.meta.dirname, '../wasm-bridge/target/clasp_example.wasm');
+const TARGET = resolve(import.meta.dirname, '../wasm-bridge/target');
+const WASM = resolve(TARGET, 'clasp_example.wasm');
+const MINIMAL = resolve(TARGET, 'clasp_minimal.wasm');
+const WASM_PLAIN = resolve(TARGET, 'wasm32-unknown-unknown/release/clasp_example.wasm');
+const MINIMAL_PLAIN = resolve(TARGET, 'wasm32-unknown-unknown/release/examples/minimal.wasm');
 
 interface Round {
   readonly msgsPerSec: number;
@@ -38,6 +46,9 @@ function fmt(n: number, digits = 0): string {
 
 async function main(): Promise<void> {
   const wasmBytes = statSync(WASM).size;
+  const minimalBytes = statSync(MINIMAL).size;
+  const wasmPlain = statSync(WASM_PLAIN).size;
+  const minimalPlain = statSync(MINIMAL_PLAIN).size;
   const relay = await startRelay({ host: '127.0.0.1', port: 0 });
   const server = await startPageServer();
   const chromium = await launchChromium();
@@ -101,7 +112,7 @@ async function main(): Promise<void> {
     console.log('| client | SETs/s (each: 1 out, 2 in) | RTT mean µs | RTT min µs |');
     console.log('|---|---:|---:|---:|');
     console.log(`| TypeScript on WasmWebSocketTransport | ${fmt(t.msgsPerSec)} | ${fmt(medianRtt(ts))} | ${fmt(t.rttMinUs)} |`);
-    console.log(`| Rust .wasm via wasm-bridge | ${fmt(r.msgsPerSec)} | ${fmt(medianRtt(rust))} | ${fmt(r.rttMinUs)} |`);
+    console.log(`| Rust clasp-wasm-client .wasm via wasm-bridge | ${fmt(r.msgsPerSec)} | ${fmt(medianRtt(rust))} | ${fmt(r.rttMinUs)} |`);
     console.log(`| (ceiling) bare browser WebSocket, pre-encoded frames | ${fmt(median(raw))} | | |`);
     console.log(`| ratio Rust / TS | ${fmt(ratio, 2)} | ${fmt(rttRatio, 2)} | |`);
     const loopRatio = median(loopRust) / median(loopTs);
@@ -109,11 +120,13 @@ async function main(): Promise<void> {
     console.log('| client | SETs/s (1 out, 1 back) |');
     console.log('|---|---:|');
     console.log(`| TypeScript (TS codec) | ${fmt(median(loopTs))} |`);
-    console.log(`| Rust .wasm via wasm-bridge | ${fmt(median(loopRust))} |`);
+    console.log(`| Rust .wasm via wasm-bridge (raw transport, clasp-wasm-core) | ${fmt(median(loopRust))} |`);
     console.log(`| ratio Rust / TS | ${fmt(loopRatio, 2)} |`);
-    console.log(`\nexample .wasm: ${wasmBytes} bytes (budget 102400)`);
+    console.log(`\nexample .wasm: ${wasmBytes} bytes after wasm-opt, ${wasmPlain} before (budget 153600)`);
+    console.log(`minimal client .wasm: ${minimalBytes} bytes after wasm-opt, ${minimalPlain} before (budget 102400)`);
     console.log(
-      `BENCH wasm throughput_ratio=${ratio.toFixed(3)} wasm_bytes=${wasmBytes} rust_msgs_per_s=${r.msgsPerSec.toFixed(0)} ` +
+      `BENCH wasm throughput_ratio=${ratio.toFixed(3)} wasm_bytes=${wasmBytes} minimal_client_bytes=${minimalBytes} ` +
+        `wasm_bytes_before_opt=${wasmPlain} minimal_client_bytes_before_opt=${minimalPlain} rust_msgs_per_s=${r.msgsPerSec.toFixed(0)} ` +
         `ts_msgs_per_s=${t.msgsPerSec.toFixed(0)} rust_rtt_us=${medianRtt(rust).toFixed(0)} ts_rtt_us=${medianRtt(ts).toFixed(0)} ` +
         `rtt_ratio=${rttRatio.toFixed(3)} raw_ws_msgs_per_s=${median(raw).toFixed(0)} loopback_ratio=${loopRatio.toFixed(3)} ` +
         `loopback_rust_msgs_per_s=${median(loopRust).toFixed(0)} loopback_ts_msgs_per_s=${median(loopTs).toFixed(0)} n=${N} window=${WINDOW} rounds=${ROUNDS}`,

@@ -1,6 +1,8 @@
-//! `bench` mode: throughput of `clasp-wasm-client` against a relay — `n` SETs of `/bench/seq`
-//! with at most `window` not yet seen back through the client's own subscription — then `rtt`
-//! PING → PONG round trips on a raw bridge connection (the client has no PING call).
+//! `bench` mode: throughput of `clasp-wasm-client` against a relay — `n` SETs of
+//! `/bench/run/<session>/seq` (an address of this run only: the relay keeps earlier runs' values
+//! and sends them on SUBSCRIBE) with at most `window` not yet seen back through the client's own
+//! subscription — then `rtt` PING → PONG round trips on a raw bridge connection after a HELLO
+//! (the client has no PING call).
 
 use std::cell::Cell;
 use std::rc::Rc;
@@ -9,7 +11,7 @@ use clasp_wasm_bridge::now_ms;
 use clasp_wasm_client::{Clasp, Value};
 
 use crate::json::Json;
-use crate::scenarios::{finish, open, round_trips, Flow};
+use crate::scenarios::{finish, hello, open, round_trips, send, Flow};
 use crate::Args;
 
 /// `bench`: see the module docs. Reports `stream_done` (as the raw `stream` mode) and `rtt`.
@@ -22,12 +24,14 @@ pub(crate) async fn bench(args: &Args) {
         Err(e) => return Json::event("connect_error").str("error", &e.to_string()).report(),
     };
     Json::event("connected").report();
+    let base = format!("/bench/run/{}", client.session_id().unwrap_or_default());
+    let seq = format!("{}/seq", base);
     let flow = Rc::new(Flow::default());
     let in_order = Rc::new(Cell::new(true));
-    let (f, o) = (flow.clone(), in_order.clone());
+    let (f, o, watched) = (flow.clone(), in_order.clone(), seq.clone());
     let subscribed = client
-        .subscribe("/bench/**", move |value: Value, address: &str| {
-            if address == "/bench/seq" {
+        .subscribe(&format!("{}/**", base), move |value: Value, address: &str| {
+            if address == watched {
                 o.set(o.get() && value == Value::Int(f.answers.get() as i64));
                 f.advance();
             }
@@ -41,7 +45,7 @@ pub(crate) async fn bench(args: &Args) {
         if i >= window {
             flow.wait(i + 1 - window).await;
         }
-        if let Err(e) = client.set("/bench/seq", i as i64).await {
+        if let Err(e) = client.set(&seq, i as i64).await {
             Json::event("send_error").str("error", &e.to_string()).report();
             break;
         }
@@ -59,6 +63,7 @@ pub(crate) async fn bench(args: &Args) {
     let rtt = args.num("rtt", 0);
     if rtt > 0 {
         if let Some((sender, mut receiver)) = open(args).await {
+            let _ = send(&sender, &hello("rust-wasm-bench-rtt")).await;
             round_trips(&sender, &mut receiver, rtt).await;
             return finish(&sender, &mut receiver).await;
         }

@@ -104,7 +104,7 @@ pub(crate) fn encoded(message: &Message) -> Option<Vec<u8>> {
     }
 }
 
-fn hello(name: &str) -> Message {
+pub(crate) fn hello(name: &str) -> Message {
     Message::Hello(HelloMessage {
         version: PROTOCOL_VERSION,
         name: name.to_string(),
@@ -123,7 +123,7 @@ fn set(address: &str, value: Value) -> Message {
 }
 
 /// Sends `message` if it encodes; the send's error, if any.
-async fn send(sender: &WasmWebSocketSender, message: &Message) -> Result<(), TransportError> {
+pub(crate) async fn send(sender: &WasmWebSocketSender, message: &Message) -> Result<(), TransportError> {
     match encoded(message) {
         Some(frame) => sender.send(frame).await,
         None => Ok(()),
