@@ -40,14 +40,19 @@ export function opensWithoutSubprotocol(ctor: WebSocketConstructor, url: string,
 /**
  * The error for a connection that closed before `open`: `SubprotocolRejected` when a probe without
  * the subprotocol opens, `ConnectionRefused` otherwise. Never rejects.
+ *
+ * @param probe whether to open the probe socket at all. Default true. Sessions probe only on the
+ *   first connect: a reconnect attempt goes to a server that already accepted the subprotocol, and a
+ *   probe per failed attempt would double the sockets (and the browser's console errors).
  */
 export async function diagnoseConnectFailure(
   ctor: WebSocketConstructor,
   config: Pick<ResolvedConfig, 'url' | 'subprotocol' | 'connectionTimeout'>,
   info: CloseInfo,
+  probe = true,
 ): Promise<TransportError> {
   const { url, subprotocol, connectionTimeout } = config;
-  const probeable = subprotocol !== '' && info.code === 1006;
+  const probeable = probe && subprotocol !== '' && info.code === 1006;
   if (probeable && (await opensWithoutSubprotocol(ctor, url, connectionTimeout))) {
     return new TransportError('SubprotocolRejected', `${url} refused the WebSocket subprotocol "${subprotocol}"`,
       HINTS.SubprotocolRejected(url, subprotocol), { url, supplied: subprotocol });

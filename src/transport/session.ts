@@ -187,7 +187,7 @@ export class Session {
   /** Closed before `open`: find out why (see diagnose.ts), unless the application closed meanwhile. */
   private async diagnoseFailure(info: CloseInfo): Promise<void> {
     this.link = undefined;
-    const error = await diagnoseConnectFailure(this.webSocketConstructor(), this.config, info);
+    const error = await diagnoseConnectFailure(this.webSocketConstructor(), this.config, info, this.firstConnect !== undefined);
     if (this.stateValue === 'connecting') this.connectFailed(error);
   }
 
