@@ -4,8 +4,11 @@
  * subscribers on `/**` read as fast as they can from two reader processes; 10 writers send SETs as fast
  * as the relay takes them (each keeps at most 256 KiB unsent) for 20 s after a 1 s warm-up.
  * Printed per relay: SETs delivered per second (summed over subscribers), delivery latency p50/p99
- * (every 16th SET carries its send time), the relay's longest event-loop block and RSS (largest
- * sample), subscribers the relay cut (every one of them was reading: all cuts are of healthy readers).
+ * (every 16th SET carries its send time), the relay's longest event-loop block (and its p99, the
+ * longest GC pause, and the CPU the relay used during its longest gap between two 10 ms ticks: on a
+ * shared machine a block is partly waiting for a core), RSS (largest sample), subscribers the relay
+ * cut (every one of them was reading: all cuts are of healthy readers). Latency is measured from the
+ * writer's `send()`: writers flood, so it is mostly time queued in their own socket buffers.
  *
  *   npm run bench:relay [-- --baseline <git rev>] [-- --relay <module>]
  *
@@ -21,7 +24,7 @@ import { once } from 'node:events';
 import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance, PerformanceObserver } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import WebSocket from 'ws';
 import { decode, encode } from '../src/protocol/index.js';
@@ -36,10 +39,26 @@ const WRITER_WINDOW = 256 * 1024;
 const SELF = fileURLToPath(import.meta.url);
 const REPO = resolve(dirname(SELF), '..');
 
+/** The next IPC message of `proc` that passes `test`; rejects if the process exits first. */
+function message<T>(proc: ChildProcess, test: (m: unknown) => boolean): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (m: unknown): void => {
+      if (!test(m)) return;
+      proc.off('message', onMessage).off('exit', onExit);
+      resolve(m as T);
+    };
+    const onExit = (code: number | null): void => {
+      proc.off('message', onMessage);
+      reject(new Error(`bench process ${proc.pid} exited (${code}) before answering`));
+    };
+    proc.on('message', onMessage).once('exit', onExit);
+  });
+}
+
 const now = (): number => performance.timeOrigin + performance.now();
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-interface RelayReport { maxBlockMs: number; rssMb: number; logLines: number; answered?: boolean }
+interface RelayReport { maxBlockMs: number; p99BlockMs: number; maxGcMs: number; worstGapCpuMs: number; rssMb: number; logLines: number; answered?: boolean }
 const REPORT_TIMEOUT_MS = 30_000;
 interface ReaderReport { delivered: number; latencies: number[]; cut: number; closeCodes: number[] }
 
@@ -52,20 +71,39 @@ async function relayChild(modulePath: string): Promise<void> {
   const relay = await startRelay({ port: 0, log: () => { logLines += 1; } });
   const delay = monitorEventLoopDelay({ resolution: 10 });
   delay.enable();
+  // CPU used between two 10 ms ticks, at the longest gap: how much of a block was work, not waiting
+  // for a core on this shared machine (cpuUsage counts every thread: an upper bound).
+  let lastTick = performance.now();
+  let lastCpu = process.cpuUsage();
+  let worstGap = { wallMs: 0, cpuMs: 0 };
+  const ticker = setInterval(() => {
+    const t = performance.now();
+    const cpu = process.cpuUsage(lastCpu);
+    if (t - lastTick > worstGap.wallMs) worstGap = { wallMs: t - lastTick, cpuMs: (cpu.user + cpu.system) / 1000 };
+    lastTick = t;
+    lastCpu = process.cpuUsage();
+  }, 10);
+  ticker.unref();
+  let maxGcMs = 0;
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) maxGcMs = Math.max(maxGcMs, e.duration);
+  }).observe({ entryTypes: ['gc'] });
   let rss = 0;
   // Heartbeats let the parent see a block even when this process never answers again.
   const sampler = setInterval(() => {
     rss = Math.max(rss, process.memoryUsage.rss());
-    process.send?.({ beat: Date.now(), rssMb: rss / 2 ** 20 });
+    if (process.connected) process.send?.({ beat: Date.now(), rssMb: rss / 2 ** 20 });
   }, 100);
   process.on('message', (m: string) => {
     if (m === 'start') {
       delay.reset();
+      maxGcMs = 0;
+      worstGap = { wallMs: 0, cpuMs: 0 };
       rss = process.memoryUsage.rss();
       logLines = 0;
     } else if (m === 'report') {
       rss = Math.max(rss, process.memoryUsage.rss());
-      process.send?.({ maxBlockMs: delay.max / 1e6, rssMb: rss / 2 ** 20, logLines } satisfies RelayReport);
+      process.send?.({ maxBlockMs: delay.max / 1e6, p99BlockMs: delay.percentile(99) / 1e6, maxGcMs, worstGapCpuMs: worstGap.cpuMs, rssMb: rss / 2 ** 20, logLines } satisfies RelayReport);
     }
   });
   process.on('disconnect', () => {
@@ -78,7 +116,10 @@ async function relayChild(modulePath: string): Promise<void> {
 // ---- reader processes ------------------------------------------------------------------------
 async function readerProcess(url: string, count: number): Promise<void> {
   const port = { postMessage: (m: unknown) => process.send?.(m), on: (e: 'message', f: (m: string) => void) => process.on(e, f) };
-  process.on('disconnect', () => process.exit(0));
+  process.on('disconnect', () => {
+    console.error(`bench reader ${process.pid}: parent gone, exiting`);
+    process.exit(0);
+  });
   const sockets: WebSocket[] = [];
   let measuring = false;
   let stopping = false;
@@ -136,7 +177,7 @@ async function benchOnce(label: string, modulePath: string): Promise<{ delivered
   const child: ChildProcess = fork(SELF, ['--child', modulePath], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const killChild = (): void => { if (child.exitCode === null) child.kill('SIGKILL'); };
   cleanups.push(killChild);
-  const [{ url }] = (await once(child, 'message')) as [{ url: string }];
+  const { url } = await message<{ url: string }>(child, (m) => typeof (m as { url?: unknown }).url === 'string');
   let measuringBeats = false;
   let lastBeat = Date.now();
   let maxGap = 0;
@@ -146,14 +187,14 @@ async function benchOnce(label: string, modulePath: string): Promise<{ delivered
     if (m.beat !== undefined) {
       if (measuringBeats) maxGap = Math.max(maxGap, m.beat - lastBeat);
       lastBeat = m.beat;
-      if (measuringBeats) beatRss = Math.max(beatRss, m.rssMb ?? 0);
+      beatRss = Math.max(beatRss, m.rssMb ?? 0);
     } else if (m.maxBlockMs !== undefined) answer?.(m as RelayReport);
   });
   const readers = Array.from({ length: READERS }, (_, i) => fork(SELF, [
     '--readers', url, String(Math.floor(SUBSCRIBERS / READERS) + (i < SUBSCRIBERS % READERS ? 1 : 0)),
   ], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
   cleanups.push(() => { for (const w of readers) if (w.exitCode === null) w.kill('SIGKILL'); });
-  await Promise.all(readers.map((w) => once(w, 'message')));
+  await Promise.all(readers.map((w) => message(w, (m) => m === 'ready')));
 
   const writers: WebSocket[] = [];
   cleanups.push(() => { for (const ws of writers) ws.terminate(); });
@@ -186,9 +227,9 @@ async function benchOnce(label: string, modulePath: string): Promise<{ delivered
   const sentAtStart = sent;
   await sleep(SECONDS * 1000);
   const reports = await Promise.all(readers.map((w) => {
-    const got = once(w, 'message') as Promise<[ReaderReport]>;
+    const got = message<ReaderReport>(w, (m) => typeof (m as { delivered?: unknown }).delivered === 'number');
     w.send('stop');
-    return got.then(([r]) => r);
+    return got;
   }));
   const sentInWindow = sent - sentAtStart;
   running = false;
@@ -197,7 +238,7 @@ async function benchOnce(label: string, modulePath: string): Promise<{ delivered
   const answered = new Promise<RelayReport>((r) => { answer = r; });
   child.send('report');
   const relay = await Promise.race([answered, sleep(REPORT_TIMEOUT_MS).then(() => undefined)]) ?? {
-    maxBlockMs: Date.now() - lastBeat, rssMb: beatRss, logLines: Number.NaN, answered: false,
+    maxBlockMs: Date.now() - lastBeat, p99BlockMs: Number.NaN, maxGcMs: Number.NaN, worstGapCpuMs: Number.NaN, rssMb: beatRss, logLines: Number.NaN, answered: false,
   };
   relay.maxBlockMs = Math.max(relay.maxBlockMs, maxGap - 100);
   relay.rssMb = Math.max(relay.rssMb, beatRss);
@@ -215,14 +256,25 @@ async function benchOnce(label: string, modulePath: string): Promise<{ delivered
   const codes = reports.flatMap((r) => r.closeCodes);
   const result = { deliveredPerS: delivered / SECONDS, p50: pct(50), p99: pct(99), relay, cut, sent: sentInWindow };
   console.log(`relay ${label}: delivered_per_s=${Math.round(result.deliveredPerS)} p50_ms=${result.p50.toFixed(1)} p99_ms=${result.p99.toFixed(1)} ` +
-    `max_block_ms=${relay.maxBlockMs.toFixed(1)}${relay.answered === false ? ' (no answer: still blocked)' : ''} rss_mb=${relay.rssMb.toFixed(0)} cut_healthy=${cut}${codes.length > 0 ? ` (close codes ${[...new Set(codes)].join(',')})` : ''} ` +
+    `max_block_ms=${relay.maxBlockMs.toFixed(1)}${relay.answered === false ? ' (no answer: still blocked)' : ''} p99_block_ms=${relay.p99BlockMs.toFixed(1)} max_gc_ms=${relay.maxGcMs.toFixed(1)} cpu_in_longest_block_ms=${relay.worstGapCpuMs.toFixed(1)} rss_mb=${relay.rssMb.toFixed(0)} cut_healthy=${cut}${codes.length > 0 ? ` (close codes ${[...new Set(codes)].join(',')})` : ''} ` +
     `sets_sent_per_s=${Math.round(sentInWindow / SECONDS)} relay_log_lines=${relay.logLines}`);
   return result;
 }
 
+/** One run, and a second if a helper process died before the run could start or report. */
+async function twice(label: string, modulePath: string): ReturnType<typeof benchOnce> {
+  try {
+    return await benchOnce(label, modulePath);
+  } catch (e) {
+    console.error(`bench:relay: ${(e as Error).message}; running ${label} again`);
+    for (const c of cleanups.splice(0).reverse()) c();
+    return benchOnce(label, modulePath);
+  }
+}
+
 function extractBaseline(rev: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'bench-relay-baseline-'));
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
   execSync(`git archive ${JSON.stringify(rev)} src/relay src/protocol | tar -x -C ${JSON.stringify(dir)}`, { cwd: REPO, stdio: ['ignore', 'ignore', 'inherit'] });
   symlinkSync(join(REPO, 'node_modules'), join(dir, 'node_modules'));
   return join(dir, 'src', 'relay', 'server.ts');
@@ -249,9 +301,9 @@ async function main(): Promise<void> {
   console.log(`bench:relay: ${SUBSCRIBERS} subscribers on /**, ${WRITERS} writers, ${SECONDS} s on loopback (+${WARMUP_MS} ms warm-up)`);
   const baselineRev = opt('--baseline');
   let baseline: Awaited<ReturnType<typeof benchOnce>> | undefined;
-  if (baselineRev !== undefined) baseline = await benchOnce(`baseline ${baselineRev}`, extractBaseline(baselineRev));
+  if (baselineRev !== undefined) baseline = await twice(`baseline ${baselineRev}`, extractBaseline(baselineRev));
   const modulePath = resolve(opt('--relay') ?? join(REPO, 'src', 'relay', 'server.ts'));
-  const r = await benchOnce(opt('--relay') === undefined ? 'this tree' : modulePath, modulePath);
+  const r = await twice(opt('--relay') === undefined ? 'this tree' : modulePath, modulePath);
   for (const c of cleanups.splice(0).reverse()) c();
   const extra = baseline === undefined ? '' : ` baseline_delivered_per_s=${Math.round(baseline.deliveredPerS)} baseline_max_block_ms=${baseline.relay.maxBlockMs.toFixed(0)} baseline_cut_healthy=${baseline.cut}`;
   console.log(`BENCH relay delivered_per_s=${Math.round(r.deliveredPerS)} p99_ms=${r.p99.toFixed(1)} max_block_ms=${r.relay.maxBlockMs.toFixed(0)} cut_healthy=${r.cut} rss_mb=${r.relay.rssMb.toFixed(0)}${extra}`);

@@ -3,7 +3,7 @@
  * how well it drains what we send it.
  *
  * Flow policy (numbers are the defaults of {@link FlowOptions}):
- * - reading: once 256 KiB of a client's messages wait to be handled, its socket is paused (TCP then
+ * - reading: once 64 KiB of a client's messages wait to be handled, its socket is paused (TCP then
  *   pushes back on the client) until half of that is handled;
  * - a client with more than `highWaterMark` (1 MiB) waiting to be sent to it is **backed up**; while
  *   any client is backed up and still **draining** (it took some bytes within `stallTimeout / 5`,
@@ -48,7 +48,7 @@ export function flowLimits(options: FlowOptions): FlowLimits {
 }
 
 /** Inbox bytes at which a client's socket is paused. */
-export const INBOX_PAUSE_BYTES = 256 * 1024;
+export const INBOX_PAUSE_BYTES = 64 * 1024;
 
 /** An item of the inbox: a binary message, or `null` for a text message. */
 export type Inbound = Uint8Array | null;

@@ -12,7 +12,7 @@ import { INBOX_PAUSE_BYTES, type Connection } from './connection.js';
 
 /** Options of {@link Pump}. */
 export interface PumpOptions {
-  /** Longest task, in ms of wall clock, before yielding to I/O. Default 10. */
+  /** Longest task, in ms of wall clock (its socket writes included), before yielding to I/O. Default 10. */
   readonly sliceMs?: number;
   /** Called when a message's handling threw anyway (never expected: the router catches). */
   readonly log: (line: string) => void;
@@ -31,6 +31,7 @@ export class Pump {
   private readonly sliceMs: number;
   private stopped = false;
   private running = false;
+  private lastFlushMs = 0;
 
   constructor(private readonly router: ClaspRouter, private readonly clientOf: (c: Connection) => RelayClient, private readonly options: PumpOptions) {
     this.sliceMs = options.sliceMs ?? 10;
@@ -86,16 +87,20 @@ export class Pump {
 
   private run(): void {
     this.running = true;
+    const start = performance.now();
     try {
-      this.slice();
+      this.slice(start);
     } finally {
       this.running = false;
+      const flushing = performance.now();
       this.flush();
+      this.lastFlushMs = performance.now() - flushing;
     }
   }
 
-  private slice(): void {
-    const deadline = performance.now() + this.sliceMs;
+  private slice(start: number): void {
+    // The writes at the end of the slice count against its budget too.
+    const deadline = start + Math.max(this.sliceMs / 4, this.sliceMs - this.lastFlushMs);
     for (;;) {
       if (this.stopped) return;
       const now = performance.now();

@@ -94,9 +94,14 @@ function attach(ws: WebSocket, socket: Duplex, w: Wiring): void {
   w.clients.set(c, client);
   w.connections.add(c);
   w.router.connect(client);
-  const handshake = setTimeout(() => {
-    if (!w.router.hasSession(client)) ws.close(1008, 'no HELLO within the handshake timeout');
-  }, w.handshakeTimeout);
+  let handshake: NodeJS.Timeout;
+  const checkHello = (): void => {
+    if (w.router.hasSession(client)) return;
+    // A message still waiting in the inbox (a busy relay) may be the HELLO: look again shortly.
+    if (c.inbox.length > 0) handshake = setTimeout(checkHello, 1000);
+    else ws.close(1008, 'no HELLO within the handshake timeout');
+  };
+  handshake = setTimeout(checkHello, w.handshakeTimeout);
   ws.on('message', (data, isBinary) => w.pump.enqueue(c, isBinary ? toBytes(data) : null));
   ws.on('close', () => {
     clearTimeout(handshake);
