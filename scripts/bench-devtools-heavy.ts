@@ -145,7 +145,11 @@ function browserPid(browser: Browser): number {
 }
 
 /** Memory growth of one page load under `command`, in MiB (after forced GCs, settled): renderer processes' Pss and V8's heap + buffers. */
-async function growthMb(browser: Browser, page: Page, pageUrl: string, wsUrl: string, command: string): Promise<{ process: number; v8: number }> {
+async function growthMb(browser: Browser, pageUrl: string, wsUrl: string, command: string): Promise<{ process: number; v8: number }> {
+  // A tab of its own, and every other tab closed first: their renderers exit, so the "before"
+  // figure holds no leftovers of an earlier load that would be freed during the measurement.
+  for (const other of await browser.pages()) await other.close();
+  const page = await browser.newPage();
   await page.goto(pageUrl);
   const v8Before = await collectPageGarbage(page);
   await sleep(1000);
@@ -158,6 +162,7 @@ async function growthMb(browser: Browser, page: Page, pageUrl: string, wsUrl: st
   await sleep(1500);
   const v8After = await collectPageGarbage(page);
   const after = pageRendererMb(browserPid(browser));
+  await page.close();
   console.log(`  ${command}: ${result.n} messages in ${seconds.toFixed(1)} s, renderer Pss ${before.toFixed(1)} → ${after.toFixed(1)} MiB, V8 heap + buffers ${v8Before.toFixed(1)} → ${v8After.toFixed(1)} MiB`);
   return { process: after - before, v8: v8After - v8Before };
 }
@@ -174,12 +179,12 @@ async function main(): Promise<void> {
     closedExt = await launchWithExtension();
     // (b) DevTools closed: growth with the extension minus growth without, per stream.
     console.log('(b) page memory, DevTools closed');
+    const binBase = await growthMb(plain.browser, servers.pageUrl, servers.wsUrl, `bin ${BIG_FRAMES}`);
+    const binExt = await growthMb(closedExt.browser, servers.pageUrl, servers.wsUrl, `bin ${BIG_FRAMES}`);
+    const textBase = await growthMb(plain.browser, servers.pageUrl, servers.wsUrl, `text ${TEXT_FRAMES}`);
+    const textExt = await growthMb(closedExt.browser, servers.pageUrl, servers.wsUrl, `text ${TEXT_FRAMES}`);
     const pPlain = await plain.browser.newPage();
     const pClosed = await closedExt.browser.newPage();
-    const binBase = await growthMb(plain.browser, pPlain, servers.pageUrl, servers.wsUrl, `bin ${BIG_FRAMES}`);
-    const binExt = await growthMb(closedExt.browser, pClosed, servers.pageUrl, servers.wsUrl, `bin ${BIG_FRAMES}`);
-    const textBase = await growthMb(plain.browser, pPlain, servers.pageUrl, servers.wsUrl, `text ${TEXT_FRAMES}`);
-    const textExt = await growthMb(closedExt.browser, pClosed, servers.pageUrl, servers.wsUrl, `text ${TEXT_FRAMES}`);
     const pageMemDelta = binExt.process - binBase.process;
     const textMemDelta = textExt.process - textBase.process;
     const growth = (ext: { process: number; v8: number }, base: { process: number; v8: number }): string =>

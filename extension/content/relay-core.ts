@@ -37,8 +37,8 @@ interface Chunk {
   skip: number;
 }
 
-/** Bytes per port message before a new one starts (keeps each far below Chrome's 64 MiB). */
-const MAX_BATCH_BYTES = 4 << 20;
+/** Bytes per port message before a new one starts, and per task of the relay (which runs on the page's main thread): about 1 MiB of base64 and JSON work at a time. */
+const MAX_BATCH_BYTES = 1 << 20;
 
 /** Unsent live events, or their bytes, that are sent at once instead of at the next timer. */
 const LIVE_FLUSH_EVENTS = 2048;

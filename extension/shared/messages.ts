@@ -199,7 +199,7 @@ export type RelayMessage =
  *   capture on or off for the document (see `capture`).
  * - `ack` (added in issue 13): a panel has taken every event up to arrival number `n`. From the
  *   first `ack` on, the relay keeps at most RELAY_WINDOW_BYTES sent but not acknowledged; the rest
- *   waits in its buffer and goes in steps of up to 4 MiB as acks arrive.
+ *   waits in its buffer and goes in messages of up to 1 MiB as acks arrive.
  * - `capture` (added in issue 13): full capture on (frames kept up to MAX_FRAME_BYTES /
  *   MAX_TEXT_CHARS) or off (DISPLAY_FRAME_BYTES / DISPLAY_TEXT_CHARS, the default), from the next
  *   frame of the page on.
