@@ -40,6 +40,7 @@ describe('formats', () => {
     };
     expect(sessionRow(s, true)).toMatchObject({ id: 3, duration: 'recording', frames: 10, bytes: '2.0 KB', connections: 2, dropped: 2 });
     expect(sessionRow(s, false).duration).toBe('not closed');
+    expect(sessionRow({ ...s, connections: {} }, false, 3).connections).toBe(3);
     expect(sessionRow({ ...s, endedAt: s.startedAt + 90_000 }, false).duration).toBe('1:30');
     expect(recordingStateText(3, { appended: 12, committed: 10, queued: 2, dropped: 0 }, 2048)).toBe('● Recording session 3: 12 frames (2 waiting), 2.0 KB stored, 0 dropped');
     expect(storeText([s, s], { maxMb: 0, maxDays: 30 })).toBe('2 recordings, 4.0 KB (keeping any size, 30 days)');

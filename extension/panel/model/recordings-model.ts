@@ -104,8 +104,11 @@ export interface SessionRow {
   evicted: number;
 }
 
-/** The row of `s`; `live` when this panel is recording it. */
-export function sessionRow(s: SessionRecord, live: boolean): SessionRow {
+/**
+ * The row of `s`; `live` when this panel is recording it. `connectionCount` overrides the count of
+ * described connections (a session recorded without `describeConnection` has none described).
+ */
+export function sessionRow(s: SessionRecord, live: boolean, connectionCount?: number): SessionRow {
   return {
     id: s.id,
     name: s.name,
@@ -113,7 +116,7 @@ export function sessionRow(s: SessionRecord, live: boolean): SessionRow {
     duration: s.endedAt !== null ? formatDuration(s.endedAt - s.startedAt) : live ? 'recording' : 'not closed',
     frames: s.frameCount,
     bytes: formatBytes(s.byteCount),
-    connections: Object.keys(s.connections).length,
+    connections: connectionCount ?? Object.keys(s.connections).length,
     dropped: s.droppedFrames,
     evicted: s.evictedFrames,
   };

@@ -64,6 +64,8 @@ export class RecordingsView {
   #replay: PanelReplay | null = null;
   #replayAbort: AbortController | null = null;
   #wasRecording = false;
+  #refreshing: Promise<void> | null = null;
+  #refreshAgain = false;
   /** Next seq to read of the session opened last, for "Next page". */
   #cursor: { sessionId: number; fromSeq: number; doc: string } | null = null;
 
@@ -100,21 +102,46 @@ export class RecordingsView {
     void this.#applyRetention().then(() => this.refresh());
   }
 
-  /** Re-reads the session list. */
+  /**
+   * Re-reads the session list. Calls while one runs are folded into one more run after it; the rows
+   * are left alone while a name is being edited (the edit ends with a refresh).
+   */
   async refresh(): Promise<void> {
+    if (this.#refreshing !== null) {
+      this.#refreshAgain = true;
+      return this.#refreshing;
+    }
+    this.#refreshing = this.#readList();
+    try {
+      await this.#refreshing;
+    } finally {
+      this.#refreshing = null;
+    }
+    if (this.#refreshAgain) {
+      this.#refreshAgain = false;
+      await this.refresh();
+    }
+  }
+
+  async #readList(): Promise<void> {
     try {
       const log = await this.recording.log();
       const sessions = await log.sessions();
       const live = this.recording.recorder?.sessionId;
-      this.#rows.replaceChildren(...sessions.reverse().map((s) => this.#row(log, s, s.id === live)));
+      // Undescribed connections (a session recorded by the library, or imported) are counted from
+      // the chunk summaries, which is cheap but not free: only for those sessions.
+      const counts = await Promise.all(sessions.map((s) => (Object.keys(s.connections).length > 0 ? undefined : log.connections(s.id).then((c) => c.length))));
+      if (this.#rows.querySelector('.rec-name-input') === null) {
+        this.#rows.replaceChildren(...sessions.map((s, i) => this.#row(log, s, s.id === live, counts[i])).reverse());
+      }
       this.#store.textContent = storeText(sessions, this.#retention);
     } catch (error) {
       this.#fail('reading the recordings')(error);
     }
   }
 
-  #row(log: FrameLog, s: SessionRecord, live: boolean): HTMLTableRowElement {
-    const r = sessionRow(s, live);
+  #row(log: FrameLog, s: SessionRecord, live: boolean, connectionCount: number | undefined): HTMLTableRowElement {
+    const r = sessionRow(s, live, connectionCount);
     const tr = el('tr', 'recording-row');
     tr.dataset['id'] = String(r.id);
     const name = el('td', 'rec-name', r.name);
