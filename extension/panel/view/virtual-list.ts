@@ -193,8 +193,9 @@ export class VirtualList {
   renderNow(): void {
     this.#stage = null;
     this.#lastRender = performance.now();
-    this.#setHeight();
-    if (this.#stick) this.#scrollToBottom();
+    const view = this.element.clientHeight;
+    this.#setHeight(view);
+    if (this.#stick) this.#scrollToBottom(view);
     this.#lastScrollTop = this.element.scrollTop;
     const [first, count] = this.#range(this.element.scrollTop);
     this.#fill(this.#front, first, count, count);
@@ -230,19 +231,19 @@ export class VirtualList {
    * bottom, and without the pad the top row is cut in half whenever the viewport is not a multiple
    * of the row height.
    */
-  #contentHeight(): number {
+  #contentHeight(view: number): number {
     const rows = this.#count * this.#rowHeight;
-    const view = this.element.clientHeight;
     if (rows <= view) return rows;
     return rows + (view % this.#rowHeight); // so that rows + pad - view is a whole number of rows
   }
 
-  #setHeight(): void {
-    this.#spacer.style.height = `${this.#contentHeight()}px`;
+  /** @param view the viewport height, read once per render before any write (each read after a write forces a layout). */
+  #setHeight(view: number): void {
+    this.#spacer.style.height = `${this.#contentHeight(view)}px`;
   }
 
-  #scrollToBottom(): void {
-    const bottom = Math.max(0, this.#contentHeight() - this.element.clientHeight);
+  #scrollToBottom(view: number): void {
+    const bottom = Math.max(0, this.#contentHeight(view) - view);
     if (this.element.scrollTop !== bottom) {
       this.#ownScroll = true;
       this.element.scrollTop = bottom;
@@ -278,7 +279,8 @@ export class VirtualList {
   /** Starts drawing the bottom of the list into the hidden page (the list follows new rows). */
   #startStage(): void {
     this.#lastRender = performance.now();
-    const [first, count] = this.#range(Math.max(0, this.#contentHeight() - this.element.clientHeight));
+    const view = this.element.clientHeight;
+    const [first, count] = this.#range(Math.max(0, this.#contentHeight(view) - view));
     if (first === this.#front.first && count === this.#front.count) {
       this.renderNow(); // nothing moved (e.g. rows changed in place): redraw what is in view directly
       return;
@@ -310,8 +312,9 @@ export class VirtualList {
     const old = this.#front;
     this.#front = stage.page;
     this.#back = old;
-    this.#setHeight();
-    this.#scrollToBottom();
+    const view = this.element.clientHeight;
+    this.#setHeight(view);
+    this.#scrollToBottom(view);
     this.#lastScrollTop = this.element.scrollTop;
     this.#front.count = stage.count;
     this.#front.show(stage.first, this.#rowHeight);
