@@ -129,5 +129,5 @@ test('overload: the reader that stopped is cut, the 19 that read get every SET a
   await expect.poll(() => readers.map((r) => r.state.got), { timeout: 50_000, interval: 200 }).toEqual(readers.map(() => total));
   expect(readers.every((r) => r.state.ordered && !r.state.closed)).toBe(true);
   await expect.poll(() => relay!.cutCount, { timeout: 10_000 }).toBe(1);
-  expect(log.filter((l) => /^cut a client/.test(l))).toHaveLength(1);
+  expect(log.filter((l) => l.startsWith('cut a client'))).toHaveLength(1);
 }, 70_000);
