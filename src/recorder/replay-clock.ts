@@ -1,9 +1,11 @@
 /**
  * The clock a replay schedules against. The default reads `performance.now()` (monotonic: wall-clock
- * adjustments never shift a replay) and sleeps in a `setTimeout` for the whole wait, then yields
- * macrotasks through a `MessageChannel` until the deadline in case the timer woke early. A wait
- * shorter than {@link TIMER_MIN_MS} is spent in those yields only: browsers clamp a timer below 4 ms
- * to 4 ms once timers nest five deep, which a replay's chain of timers does.
+ * adjustments never shift a replay) and sleeps in one `setTimeout` per wait (in steps for a wait
+ * longer than a timer can hold), checking the deadline again when it fires.
+ *
+ * A wait shorter than {@link TIMER_MIN_MS} first hops to a `MessageChannel` task: browsers clamp a
+ * timer below 4 ms to 4 ms once timers nest five deep, which a replay's chain of timers does, and a
+ * timer set from a message task is not nested.
  *
  * Why not spin the last milliseconds of every wait for precision: on a loaded 2-core machine,
  * spinning 2 ms before each deadline gave a p99 lateness 2–5 times that of plain timers in one
@@ -15,14 +17,11 @@
 export interface ReplayClock {
   /** Current time. */
   now(): number;
-  /**
-   * Resolves at or after `deadline` (never before), or early when `signal` aborts. A deadline
-   * already past still yields one macrotask, so a long replay never starves the event loop.
-   */
+  /** Resolves at or after `deadline` (never before), or early when `signal` aborts. */
   sleepUntil(deadline: number, signal: AbortSignal): Promise<void>;
 }
 
-/** Waits shorter than this are spent in macrotask yields, not in a timer (the 4 ms nesting clamp). */
+/** Waits shorter than this start from a message task (the 4 ms clamp of nested timers). */
 export const TIMER_MIN_MS = 4;
 
 /** Longest delay `setTimeout` takes (a signed 32-bit count of ms). */
@@ -31,7 +30,7 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 let channel: MessageChannel | undefined;
 const wakers: (() => void)[] = [];
 
-/** One macrotask, without setTimeout's clamp. */
+/** The next macrotask: a message task, so a timer set from it is not nested. */
 function nextTask(): Promise<void> {
   if (channel === undefined) {
     channel = new MessageChannel();
@@ -63,11 +62,12 @@ function timer(ms: number, signal: AbortSignal): Promise<void> {
 export const monotonicClock: ReplayClock = {
   now: () => performance.now(),
   async sleepUntil(deadline, signal) {
-    do {
-      const wait = deadline - performance.now();
+    for (;;) {
+      if (signal.aborted || performance.now() >= deadline) return;
+      if (deadline - performance.now() < TIMER_MIN_MS) await nextTask();
       // A longer timer fires at once (32-bit delay): a recording with a gap of weeks waits in steps.
-      if (wait >= TIMER_MIN_MS) await timer(Math.min(wait, MAX_TIMER_MS), signal);
-      else await nextTask();
-    } while (!signal.aborted && performance.now() < deadline);
+      const wait = deadline - performance.now();
+      if (wait > 0) await timer(Math.min(wait, MAX_TIMER_MS), signal);
+    }
   },
 };

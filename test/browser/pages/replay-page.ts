@@ -117,6 +117,23 @@ export async function naiveTimed(dbName: string, sessionId: number): Promise<num
   return lateness;
 }
 
+/**
+ * The machine's own timer floor, the baseline of the bench's timing part: `n` absolute deadlines
+ * `spacingMs` apart, each waited with one `setTimeout`, no IndexedDB and no replay. Its lateness is
+ * what the page's event loop and the OS scheduler cost at that moment.
+ */
+export async function timerFloor(n: number, spacingMs: number): Promise<number[]> {
+  const lateness: number[] = [];
+  const start = performance.now();
+  for (let i = 0; i < n; i++) {
+    const due = start + i * spacingMs;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    lateness.push(Math.max(0, performance.now() - due));
+  }
+  return lateness;
+}
+
 /** Aborts a real-clock replay after `afterFrames` frames; returns what was sent and the rejection. */
 export async function replayAbort(dbName: string, sessionId: number, afterFrames: number): Promise<{ sent: number; error: string; sentAfter: number }> {
   const log = await open(dbName);
@@ -186,4 +203,4 @@ export async function replayToRelay(dbName: string, sessionId: number, relayUrl:
   return { recorded, received: received.slice(before), sdkValues, result };
 }
 
-(globalThis as { replayPage?: unknown }).replayPage = { seed, replayCount, readAll, replayTimed, naiveTimed, replayAbort, replayToRelay };
+(globalThis as { replayPage?: unknown }).replayPage = { seed, replayCount, readAll, replayTimed, naiveTimed, timerFloor, replayAbort, replayToRelay };
