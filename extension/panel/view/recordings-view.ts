@@ -130,7 +130,7 @@ export class RecordingsView {
       const live = this.recording.recorder?.sessionId;
       // Undescribed connections (a session recorded by the library, or imported) are counted from
       // the chunk summaries, which is cheap but not free: only for those sessions.
-      const counts = await Promise.all(sessions.map((s) => (Object.keys(s.connections).length > 0 ? undefined : log.connections(s.id).then((c) => c.length))));
+      const counts = await Promise.all(sessions.map((s) => (Object.keys(s.connections).length > 0 ? Promise.resolve(undefined) : log.connections(s.id).then((c) => c.length))));
       if (this.#rows.querySelector('.rec-name-input') === null) {
         this.#rows.replaceChildren(...sessions.map((s, i) => this.#row(log, s, s.id === live, counts[i])).reverse());
       }
