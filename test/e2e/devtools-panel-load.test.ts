@@ -10,6 +10,7 @@
  * - 10 000 connections × 1 frame are all listed, the menu keeps the newest 1 000 and the status bar
  *   says how many were dropped (item 2); the time it took is printed, not asserted;
  * - 64 frames of 1 MiB are listed with their "truncated, N B total" mark (item 8); time printed;
+ *   with Full capture on, a 200 000-byte frame is kept whole;
  * - a navigation empties the connection menu of the old page, and with Preserve log on a marker row
  *   sits between the pages (item 9);
  * - an extension without access to the site shows why nothing is captured and how to fix it (item 10).
@@ -17,7 +18,7 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Frame, Page } from 'puppeteer-core';
+import type { CDPSession, Frame, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startPageServer, type PageServer } from '../support/browser.js';
 import { EXTENSION_DIR, ensureExtensionBuilt, launchWithExtension, openClaspPanel, type ExtensionBrowser } from '../support/devtools-panel.js';
@@ -43,6 +44,14 @@ async function until(what: string, check: () => Promise<boolean>, ms = 60_000): 
 const totalFrames = async (): Promise<number> => Number(/^([\d,]+) frames/.exec(await statusOf(panel))?.[1]?.replace(/,/g, '') ?? 0);
 const call = (script: string): Promise<unknown> => page.evaluate(script);
 
+/** The panel's JS heap after a full GC, in bytes (puppeteer keeps an out-of-process frame's CDP session on `client`). */
+async function panelHeap(): Promise<number> {
+  const client = (panel as unknown as { client?: CDPSession }).client;
+  if (client === undefined) return Number.NaN;
+  await client.send('HeapProfiler.collectGarbage');
+  return (await client.send('Runtime.getHeapUsage')).usedSize;
+}
+
 beforeAll(async () => {
   ensureExtensionBuilt();
   server = await startPageServer();
@@ -64,7 +73,7 @@ test('spoofing characters show escaped and styled in rows, tooltip, detail title
   const rows = await waitRows(panel, (r) => r.length === 1 && r[0]!.includes('|SET|'), 'the look-alike SET');
   expect(rows[0]).toContain('|/mixer/1/ga\\u200Bin|');
   expect(rows[0]).toContain('|e\\u202Evil|');
-  const row = await panel.$eval('.frame-rows .vlist-page.shown .row[data-id]', (r) => ({
+  const row = await panel.$eval('.frame-rows .vlist-page.shown .row[data-id]:not([hidden])', (r) => ({
     escapes: [...r.querySelectorAll('.esc')].map((e) => e.textContent),
     raw: /[\u202E\u200B]/.test(r.textContent ?? ''),
   }));
@@ -73,11 +82,11 @@ test('spoofing characters show escaped and styled in rows, tooltip, detail title
   const option = await panel.$$eval('.toolbar .connection option', (o) => o.map((x) => x.textContent ?? '').find((t) => t.startsWith('e')) ?? '');
   expect(option).toMatch(/^e\\u202Evil ws:/);
   // the tooltip is made when the pointer reaches the row
-  await panel.hover('.frame-rows .vlist-page.shown .row[data-id]');
-  const title = await panel.$eval('.frame-rows .vlist-page.shown .row[data-id]', (r) => r.getAttribute('title') ?? '');
+  await panel.hover('.frame-rows .vlist-page.shown .row[data-id]:not([hidden])');
+  const title = await panel.$eval('.frame-rows .vlist-page.shown .row[data-id]:not([hidden])', (r) => r.getAttribute('title') ?? '');
   expect(title).toContain('/mixer/1/ga\\u200Bin');
   expect(title).not.toMatch(/[\u200B\u202E]/);
-  await panel.click('.frame-rows .vlist-page.shown .row[data-id]');
+  await panel.click('.frame-rows .vlist-page.shown .row[data-id]:not([hidden])');
   const detail = await panel.evaluate(() => ({
     title: document.querySelector('.detail-title')?.textContent ?? '',
     titleEscapes: [...document.querySelectorAll('.detail-title .esc')].map((e) => e.textContent),
@@ -92,7 +101,7 @@ test('spoofing characters show escaped and styled in rows, tooltip, detail title
   await waitRows(panel, (r) => r.length === 1 && r[0]!.includes('|text|'), 'the text frame');
   const textRow = (await rowTexts(panel))[0]!;
   expect(textRow).toContain('line one\\u000Aline two\\u2028after separator \\u2066isolated\\u2069');
-  await panel.click('.frame-rows .vlist-page.shown .row[data-id]');
+  await panel.click('.frame-rows .vlist-page.shown .row[data-id]:not([hidden])');
   const text = await panel.$eval('.detail-text', (p) => ({ text: p.textContent ?? '', escapes: [...p.querySelectorAll('.esc')].map((e) => e.textContent) }));
   expect(text.text).toBe('line one\nline two\\u2028after separator \\u2066isolated\\u2069');
   expect(text.escapes).toEqual(['\\u2028', '\\u2066', '\\u2069']);
@@ -145,11 +154,13 @@ test('while following a stream the top row is whole', async () => {
 
 test('10 000 connections × 1 frame are listed; the menu keeps the newest 1 000 and says how many were dropped', async () => {
   const before = await totalFrames();
+  const heapBefore = await panelHeap();
   const started = Date.now();
   await call('H.manyConnections(10000)');
   await until('10 000 more frames', async () => (await totalFrames()) >= before + 10_000, 120_000);
   const seconds = (Date.now() - started) / 1000;
-  console.log(`[panel-load] 10 000 connections × 1 frame listed in ${seconds.toFixed(1)} s`);
+  const perConnection = ((await panelHeap()) - heapBefore) / 10_000;
+  console.log(`[panel-load] 10 000 connections × 1 frame listed in ${seconds.toFixed(1)} s; panel heap +${perConnection.toFixed(0)} B per connection and its frame (1 000 connections kept)`);
   const status = await statusOf(panel);
   expect(status).toMatch(/older connections dropped from the menu \(cap 1,000\)/);
   const options = await panel.$$eval('.toolbar .connection option', (o) => o.length);
@@ -168,9 +179,21 @@ test('64 frames of 1 MiB are listed with their truncated mark', async () => {
   await until('64 shown', async () => / 64 shown/.test(await statusOf(panel)));
   const rows = await waitRows(panel, (r) => r.length > 0 && r.every((x) => x.includes('|big|')), 'big frame rows');
   expect(rows.every((r) => r.includes('|1.0 MiB|[truncated, 1,048,576 B total]'))).toBe(true);
-  await panel.click('.frame-rows .vlist-page.shown .row[data-id]');
+  await panel.click('.frame-rows .vlist-page.shown .row[data-id]:not([hidden])');
   const note = await panel.$eval('.detail-note', (n) => n.textContent ?? '');
   expect(note).toMatch(/Truncated: showing the first [\d,]+ of 1,048,576 bytes/);
+  // Full capture on: from then on whole frames up to 1 MiB are kept (the command reaches the page
+  // through the service worker and the relay, so the first frames after the click may still be cut)
+  await panel.$eval('.toolbar .full-capture input', (i) => (i as HTMLInputElement).click());
+  await setInput(panel, '.toolbar .text', 'ws://127.0.0.1:9/whole');
+  let whole: string[] = [];
+  for (let i = 0; i < 30 && whole.length === 0; i++) {
+    await call(`H.bigFrames(1, 200000, 'whole')`);
+    await sleep(300);
+    whole = (await rowTexts(panel)).filter((r) => r.includes('|whole|') && !r.includes('[truncated'));
+  }
+  expect(whole[0]).toContain('|195.3 KiB|');
+  await panel.$eval('.toolbar .full-capture input', (i) => (i as HTMLInputElement).click());
   await setInput(panel, '.toolbar .text', '');
 });
 

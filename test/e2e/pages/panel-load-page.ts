@@ -67,8 +67,8 @@ const api = {
     });
   },
   /** `count` binary frames of `bytes` bytes (beyond what one CLASP value can hold: raw bytes). */
-  bigFrames(count: number, bytes: number): void {
-    const id = connect('big');
+  bigFrames(count: number, bytes: number, name = 'big'): void {
+    const id = connect(name);
     const data = new Uint8Array(bytes).fill(7);
     for (let i = 0; i < count; i++) frame(id, data);
   },
