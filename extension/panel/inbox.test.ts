@@ -43,6 +43,14 @@ describe('Inbox', () => {
     expect(inbox.length).toBe(0);
   });
 
+  test('sustained overflow by many small messages stays bounded and counts every event', () => {
+    const small = events([chunk(1, 1, 16)]);
+    const inbox = new Inbox(messageBytes(small) * 10);
+    for (let i = 0; i < 20_000; i++) inbox.push(events([chunk(1 + i, 1, 16)]));
+    expect(inbox.length).toBeLessThanOrEqual(10);
+    expect(inbox.dropped + inbox.length).toBe(20_000);
+  });
+
   test('a single message larger than the cap is still taken (never the newest dropped)', () => {
     const inbox = new Inbox(100);
     inbox.push(events([chunk(1, 10, 1000)]));

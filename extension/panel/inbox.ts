@@ -59,7 +59,10 @@ export class Inbox {
   #items: (PanelMessage | null)[] = [];
   #sizes: number[] = [];
   #head = 0;
+  /** Where the search for the oldest droppable message starts (everything before it is dropped or kept for good). */
+  #dropFrom = 0;
   #bytes = 0;
+  #live = 0;
   /** Events dropped because the inbox was over its cap (since the panel opened). */
   dropped = 0;
 
@@ -73,7 +76,7 @@ export class Inbox {
 
   /** Messages held. */
   get length(): number {
-    return this.#items.length - this.#head;
+    return this.#live;
   }
 
   /** Adds a message; drops the oldest event messages while over the cap (never the newest one). */
@@ -82,13 +85,17 @@ export class Inbox {
     this.#items.push(message);
     this.#sizes.push(size);
     this.#bytes += size;
-    for (let i = this.#head; this.#bytes > this.maxBytes && i < this.#items.length - 1; i++) {
+    this.#live += 1;
+    let i = Math.max(this.#head, this.#dropFrom);
+    for (; this.#bytes > this.maxBytes && i < this.#items.length - 1; i++) {
       const item = this.#items[i];
       if (item === null || item === undefined || item.type !== 'events') continue;
       this.dropped += messageEvents(item);
       this.#bytes -= this.#sizes[i]!;
       this.#items[i] = null;
+      this.#live -= 1;
     }
+    this.#dropFrom = i; // the scan resumes here: each message is looked at once
   }
 
   /** Takes the oldest message, or undefined when empty. */
@@ -100,10 +107,12 @@ export class Inbox {
       this.#head += 1;
       if (item === null || item === undefined) continue;
       this.#bytes -= size;
+      this.#live -= 1;
       if (this.#head === this.#items.length) this.#reset();
       else if (this.#head > 1024 && this.#head * 2 > this.#items.length) {
         this.#items = this.#items.slice(this.#head);
         this.#sizes = this.#sizes.slice(this.#head);
+        this.#dropFrom = Math.max(0, this.#dropFrom - this.#head);
         this.#head = 0;
       }
       return item;
@@ -117,6 +126,8 @@ export class Inbox {
     this.#items = [];
     this.#sizes = [];
     this.#head = 0;
+    this.#dropFrom = 0;
     this.#bytes = 0;
+    this.#live = 0;
   }
 }
