@@ -133,6 +133,9 @@ const HOOK_KEY = '__CLASP_DEVTOOLS_HOOK__';
   let objects = newList<PageEvent>();
   let cids = newList<string>();
   let cidIndex = new NativeMap<string, number>();
+  /** Connection of the last frame put in the current block, and its index there ('' after a flush). */
+  let lastCid = '';
+  let lastIndex = 0;
   let batchBytes = 0;
   let flushScheduled = false;
 
@@ -145,6 +148,7 @@ const HOOK_KEY = '__CLASP_DEVTOOLS_HOOK__';
     objects = newList();
     cids = newList();
     cidIndex = new NativeMap();
+    lastCid = '';
     batchBytes = 0;
     const init = { bubbles: false, cancelable: false, composed: false, detail };
     setPrototypeOf(init, null); // the constructor reads its options: none may come from Object.prototype
@@ -242,13 +246,16 @@ const HOOK_KEY = '__CLASP_DEVTOOLS_HOOK__';
         push(page ? { ...event, page: true } : event, take);
         return;
       }
-      if (!block.fits(size) || (cids.length >= MAX_BLOCK_CIDS && !apply(mapHas, cidIndex, [cid]))) flush();
-      let index = apply(mapGet, cidIndex, [cid]) as number | undefined;
+      if (!block.fits(size) || (cids.length >= MAX_BLOCK_CIDS && cid !== lastCid && !apply(mapHas, cidIndex, [cid]))) flush();
+      // Most frames of a batch are on the socket of the frame before: no map lookup for them.
+      let index = cid === lastCid ? lastIndex : (apply(mapGet, cidIndex, [cid]) as number | undefined);
       if (index === undefined) {
         index = cids.length;
         append(cids, cid);
         apply(mapSet, cidIndex, [cid, index]);
       }
+      lastCid = cid;
+      lastIndex = index;
       block.addBytes(t, s, size, index, dir === 'in' ? 0 : 1, new U8(payloadBuffer, payloadOffset, size), size);
       payloadBuffer = EMPTY;
       scheduleFlush();

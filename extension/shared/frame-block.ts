@@ -190,6 +190,8 @@ const F64 = Float64Array;
 const AB = ArrayBuffer;
 const u8Set = Uint8Array.prototype.set;
 const apply = Reflect.apply;
+/** Payloads up to this many bytes are copied by a loop: cheaper than a call for a typical CLASP frame. */
+const SMALL_COPY = 64;
 
 /**
  * Writes one batch of records and payloads (the hook's side). Reused across batches: {@link take}
@@ -239,7 +241,10 @@ export class BlockWriter {
    */
   addBytes(t: number, seq: number, size: number, cid: number, dir: 0 | 1, src: Uint8Array, len: number = src.length): void {
     this.#record(t, seq, size, len, cid, dir, RECORD_KIND.BYTES);
-    apply(u8Set, this.#payloads, [src, this.#used]);
+    const payloads = this.#payloads;
+    const at = this.#used;
+    if (len <= SMALL_COPY) for (let i = 0; i < len; i++) payloads[at + i] = src[i]!;
+    else apply(u8Set, payloads, [src, at]);
     this.#used += len;
   }
 
