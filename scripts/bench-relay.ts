@@ -49,7 +49,7 @@ function message<T>(proc: ChildProcess, test: (m: unknown) => boolean): Promise<
     };
     const onExit = (code: number | null): void => {
       proc.off('message', onMessage);
-      reject(new Error(`bench process ${proc.pid} exited (${code}) before answering`));
+      reject(new Error(`bench process ${proc.pid} (${proc.spawnargs.slice(-3).join(" ")}) exited (${code}) before answering`));
     };
     proc.on('message', onMessage).once('exit', onExit);
   });
@@ -64,6 +64,7 @@ interface ReaderReport { delivered: number; latencies: number[]; cut: number; cl
 
 // ---- relay process ---------------------------------------------------------------------------
 async function relayChild(modulePath: string): Promise<void> {
+  process.on('error', () => undefined); // a heartbeat sent as the parent goes away (EPIPE)
   const { startRelay } = (await import(pathToFileURL(modulePath).href)) as {
     startRelay(o: { port: number; log: (l: string) => void }): Promise<{ url: string; close(): Promise<void> }>;
   };
@@ -106,6 +107,7 @@ async function relayChild(modulePath: string): Promise<void> {
       process.send?.({ maxBlockMs: delay.max / 1e6, p99BlockMs: delay.percentile(99) / 1e6, maxGcMs, worstGapCpuMs: worstGap.cpuMs, rssMb: rss / 2 ** 20, logLines } satisfies RelayReport);
     }
   });
+  setInterval(() => undefined, 60_000); // alive until told to stop, whatever its sockets do
   process.on('disconnect', () => {
     clearInterval(sampler);
     void relay.close().finally(() => process.exit(0));
@@ -116,6 +118,7 @@ async function relayChild(modulePath: string): Promise<void> {
 // ---- reader processes ------------------------------------------------------------------------
 async function readerProcess(url: string, count: number): Promise<void> {
   const port = { postMessage: (m: unknown) => process.send?.(m), on: (e: 'message', f: (m: string) => void) => process.on(e, f) };
+  setInterval(() => undefined, 60_000); // alive until told to stop, whatever its sockets do
   process.on('disconnect', () => {
     console.error(`bench reader ${process.pid}: parent gone, exiting`);
     process.exit(0);
@@ -131,7 +134,8 @@ async function readerProcess(url: string, count: number): Promise<void> {
     const ws = new WebSocket(url, ['clasp']);
     sockets.push(ws);
     ws.on('error', () => undefined);
-    await once(ws, 'open');
+    await new Promise((r) => { ws.once('open', r); ws.once('close', r); });
+    if (ws.readyState !== WebSocket.OPEN) return;
     let ready: () => void = () => undefined;
     const subscribed = new Promise<void>((r) => { ready = r; });
     let seen = 0;
@@ -146,6 +150,7 @@ async function readerProcess(url: string, count: number): Promise<void> {
       }
     });
     ws.on('close', (code) => {
+      ready(); // a socket closed before its PONG does not hold the others back
       if (stopping) return;
       report.cut += 1;
       report.closeCodes.push(code);
@@ -240,7 +245,8 @@ async function benchOnce(label: string, modulePath: string): Promise<{ delivered
   const relay = await Promise.race([answered, sleep(REPORT_TIMEOUT_MS).then(() => undefined)]) ?? {
     maxBlockMs: Date.now() - lastBeat, p99BlockMs: Number.NaN, maxGcMs: Number.NaN, worstGapCpuMs: Number.NaN, rssMb: beatRss, logLines: Number.NaN, answered: false,
   };
-  relay.maxBlockMs = Math.max(relay.maxBlockMs, maxGap - 100);
+  // A relay blocked since its last heartbeat answers as soon as it runs again: that wait is a block too.
+  relay.maxBlockMs = Math.max(relay.maxBlockMs, maxGap - 100, Date.now() - lastBeat - 100);
   relay.rssMb = Math.max(relay.rssMb, beatRss);
   await Promise.all(flood);
   for (const ws of writers) ws.terminate();

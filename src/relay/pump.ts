@@ -99,11 +99,16 @@ export class Pump {
   private run(): void {
     const start = performance.now();
     this.running = true;
+    let sliced = false;
     try {
-      if (this.flushUntil(start + this.sliceMs / 2)) this.slice(start + this.sliceMs);
+      if (this.flushUntil(start + this.sliceMs / 2)) {
+        sliced = true;
+        this.slice(start + this.sliceMs);
+      }
     } finally {
       this.running = false;
-      if (!this.flushUntil(performance.now() + this.sliceMs / 2)) this.schedule();
+      // Skipped messages (writes were left) or writes left now: another task, or nothing wakes it.
+      if (!this.flushUntil(performance.now() + this.sliceMs / 2) || !sliced) this.schedule();
     }
   }
 
