@@ -21,6 +21,7 @@ import { startPageServer, type PageServer } from '../support/browser.js';
 import { docsScreenshot } from '../support/docs-screenshot.js';
 import { rowFields } from '../../extension/panel/view/row-text.js';
 import { DEEP_EXTENSION_DIR, ensureExtensionBuilt, launchWithExtension, openClaspPanel, type ExtensionBrowser } from '../support/devtools-panel.js';
+import { press } from './panel-helpers.js';
 
 let server: PageServer;
 let wsHttp: Server;
@@ -42,7 +43,7 @@ function rowTexts(): Promise<string[]> {
 
 async function waitRows(predicate: (rows: string[]) => boolean, what: string): Promise<string[]> {
   let rows: string[] = [];
-  for (let i = 0; i < 100; i++) {
+  for (let i = 0; i < 300; i++) {
     rows = await rowTexts();
     if (predicate(rows)) return rows;
     await new Promise((r) => setTimeout(r, 100));
@@ -118,7 +119,7 @@ test('before the click: the page socket is listed, the worker socket is absent',
 });
 
 test('after clicking Deep mode, worker frames appear decoded and marked, the page socket is not doubled', async () => {
-  await panel.click('.deep-toggle');
+  await press(panel, '.deep-toggle');
   await waitDeepState('on');
   expect(await panel.$eval('.deep-toggle', (b) => b.textContent)).toBe('Stop deep mode');
   // a socket the worker opened before the click: its later frames arrive (without its URL)
@@ -148,7 +149,7 @@ test('after clicking Deep mode, worker frames appear decoded and marked, the pag
 });
 
 test('a second click detaches: worker frames stop appearing', async () => {
-  await panel.click('.deep-toggle');
+  await press(panel, '.deep-toggle');
   await waitDeepState('off');
   expect(await panel.$eval('.deep-toggle', (b) => b.textContent)).toBe('Deep mode');
   await page.evaluate(() => (globalThis as any).D.workerText('worker text after detach'));

@@ -24,7 +24,7 @@ import type { Frame, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startPageServer, type PageServer } from '../support/browser.js';
 import { docsScreenshot } from '../support/docs-screenshot.js';
-import { rowLines, rowTexts as panelRowTexts, setInput as setPanelInput, waitRows as waitPanelRows } from './panel-helpers.js';
+import { press, rowLines, rowTexts as panelRowTexts, setInput as setPanelInput, waitRows as waitPanelRows } from './panel-helpers.js';
 import { startClaspTestRouter, type ClaspTestRouter } from '../support/clasp-test-router.js';
 import { ensureExtensionBuilt, launchWithExtension, openClaspPanel, type ExtensionBrowser } from '../support/devtools-panel.js';
 
@@ -95,8 +95,8 @@ test('frames from before DevTools opened appear decoded: transport, SDK and ifra
 
 test('forged events are rejected and counted, never listed', async () => {
   await setInput('.toolbar .text', 'FORGED');
-  await new Promise((r) => setTimeout(r, 300));
-  expect(await rowTexts(panel)).toEqual([]);
+  // a forged row would match the filter forever; without one the list empties once the filter applies
+  expect(await waitRows((r) => r.length === 0, 'the filter to leave no row')).toEqual([]);
   await setInput('.toolbar .text', '');
   const status = await panel.$eval('.status', (s) => s.textContent ?? '');
   expect(status).toMatch(/\b3 forged\/malformed events rejected/);
@@ -224,11 +224,11 @@ test('export to NDJSON and HAR downloads the log; importing the file browses it 
       }
       throw new Error(`no ${ext} download`);
     };
-    await panel.click('.record-bar .export-ndjson');
+    await press(panel, '.record-bar .export-ndjson');
     const ndjsonPath = await downloaded('.ndjson');
     const lines = readFileSync(ndjsonPath, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; address: string | null; direction: string });
     expect(lines.some((l) => l.type === 'SET' && l.address === '/e2e/transport/level' && l.direction === 'out')).toBe(true);
-    await panel.click('.record-bar .export-har');
+    await press(panel, '.record-bar .export-har');
     const har = JSON.parse(readFileSync(await downloaded('.har'), 'utf8')) as { log: { entries: { _webSocketMessages: { type: string; opcode: number }[] }[] } };
     expect(har.log.entries.flatMap((e) => e._webSocketMessages).some((m) => m.type === 'send' && m.opcode === 2)).toBe(true);
     // import the NDJSON back: its frames show up on their own imported connections
@@ -247,13 +247,13 @@ test('export to NDJSON and HAR downloads the log; importing the file browses it 
 });
 
 test('Record writes live frames to IndexedDB until Stop', async () => {
-  await panel.click('.record-bar .record');
+  await press(panel, '.record-bar .record');
   await panel.waitForFunction(() => /^recording into session \d+$/.test(document.querySelector('.status .notice')?.textContent ?? ''), { polling: 100 });
   await page.evaluate(() => (globalThis as any).E.transportSet('/e2e/recorded', 1));
   await setInput('.toolbar .address', '/e2e/recorded');
   await waitRows((r) => r.length === 2 && r.every((x) => x.includes('/e2e/recorded')), 'the recorded frames');
   await setInput('.toolbar .address', '');
-  await panel.click('.record-bar .record');
+  await press(panel, '.record-bar .record');
   await panel.waitForFunction(() => /^recorded session \d+: 2 frames$/.test(document.querySelector('.status .notice')?.textContent ?? ''), { polling: 100 });
   expect(await panel.$eval('.record-bar .record', (b) => b.textContent)).toBe('Record');
 });
@@ -261,13 +261,13 @@ test('Record writes live frames to IndexedDB until Stop', async () => {
 test('pause holds new frames back until resume; clear empties the list', async () => {
   await setInput('.toolbar .address', '/e2e/paused');
   await setInput('.toolbar .direction', 'all');
-  await panel.click('.toolbar .pause');
+  await press(panel, '.toolbar .pause');
   await page.evaluate(() => (globalThis as any).E.transportSet('/e2e/paused', 1));
   await panel.waitForFunction(() => /waiting \(paused\)/.test(document.querySelector('.status')?.textContent ?? ''), { polling: 100 });
   expect(await rowTexts(panel)).toEqual([]);
-  await panel.click('.toolbar .pause');
+  await press(panel, '.toolbar .pause');
   await waitRows((r) => r.length === 2 && r.every((x) => x.includes('/e2e/paused')), 'the held frames after resume');
-  await panel.click('.toolbar .clear');
+  await press(panel, '.toolbar .clear');
   await waitRows((r) => r.length === 0, 'an empty list after clear');
   await setInput('.toolbar .address', '');
   expect(await rowTexts(panel)).toEqual([]);

@@ -21,6 +21,7 @@ import { startPageServer, type PageServer } from '../support/browser.js';
 import { ensureExtensionBuilt, launchWithExtension, openClaspPanel, type ExtensionBrowser } from '../support/devtools-panel.js';
 import { connectClient } from '../support/relay-client.js';
 import { rowFields } from '../../extension/panel/view/row-text.js';
+import { press } from './panel-helpers.js';
 
 let server: PageServer;
 let source: Relay;
@@ -76,14 +77,6 @@ async function setInput(selector: string, value: string, event = 'input'): Promi
   );
 }
 
-/**
- * Clicks through the DOM: the toolbar re-flows as connections arrive, so a click at coordinates
- * measured a moment earlier can miss the button.
- */
-async function press(selector: string): Promise<void> {
-  await panel.$eval(selector, (b) => (b as HTMLElement).click());
-}
-
 async function showRecordings(): Promise<void> {
   await panel.click('.tabs .tab-recordings');
   await panel.waitForSelector('.recordings-view:not([hidden])');
@@ -91,13 +84,13 @@ async function showRecordings(): Promise<void> {
 
 /** Records `n` SETs to `/e2e/rec/<tag>` (values 0..n-1) from the page's transport, through the panel's Record button. */
 async function recordSession(tag: string, n: number): Promise<void> {
-  await press('.record-bar .record');
+  await press(panel, '.record-bar .record');
   await until(notice, (t) => /^recording into session \d+$/.test(t), 'recording to start');
   for (let i = 0; i < n; i++) await page.evaluate((a, v) => (globalThis as any).E.transportSet(a, v), `/e2e/rec/${tag}`, i);
   const state = await until(() => panel.$eval('.status .rec-state', (e) => ((e as HTMLElement).hidden ? '' : e.textContent ?? '')), (t) => Number(/: (\d+) frames/.exec(t)?.[1] ?? 0) >= n, 'the recording state');
   expect(state).toMatch(/^● Recording session \d+: \d+ frames \(\d+ waiting\), [\d.]+ (B|KB) stored, 0 dropped$/);
   await sleep(300);
-  await press('.record-bar .record');
+  await press(panel, '.record-bar .record');
   await until(notice, (t) => /^recorded session \d+: \d+ frames$/.test(t), 'recording to stop');
 }
 

@@ -34,7 +34,7 @@ export async function setInput(frame: Frame, selector: string, value: string): P
 }
 
 /** Waits (up to `ms`) until the rendered rows satisfy `predicate`; throws with the rows on timeout. */
-export async function waitRows(frame: Frame, predicate: (rows: string[]) => boolean, what: string, ms = 10_000): Promise<string[]> {
+export async function waitRows(frame: Frame, predicate: (rows: string[]) => boolean, what: string, ms = 30_000): Promise<string[]> {
   let rows: string[] = [];
   const deadline = Date.now() + ms;
   while (Date.now() < deadline) {
@@ -48,4 +48,12 @@ export async function waitRows(frame: Frame, predicate: (rows: string[]) => bool
 /** The status bar's text. */
 export function statusOf(frame: Frame): Promise<string> {
   return frame.$eval('.status', (s) => s.textContent ?? '');
+}
+
+/**
+ * Clicks a toolbar button through the DOM: the toolbar re-flows as connections arrive (and the
+ * status line grows), so a click at coordinates measured a moment earlier can miss the button.
+ */
+export async function press(frame: Frame, selector: string): Promise<void> {
+  await frame.$eval(selector, (b) => (b as HTMLElement).click());
 }
