@@ -10,13 +10,9 @@ import {
 import { ClaspEncodeError } from './errors.js';
 import { type Limits, resolveLimits } from './limits.js';
 import type { FrameOptions, Message, U64, Value } from './types.js';
-import { utf8Write } from './utf8.js';
 import { writeMessage } from './encode-messages.js';
 import { SHORT_STRING, badField, isU64Number, putStr, putU64, rangeError, valueType } from './encode-helpers.js';
 
-const U64_MAX = 0xffff_ffff_ffff_ffffn;
-const I64_MIN = -0x8000_0000_0000_0000n;
-const I64_MAX = 0x7fff_ffff_ffff_ffffn;
 /** Bytes a frame can reach (largest header + payload); writing beyond means "too large". */
 const MAX_FRAME_SIZE = HEADER_SIZE_WITH_TS + MAX_PAYLOAD_SIZE;
 
@@ -96,8 +92,7 @@ export class Encoder {
    * @throws ClaspEncodeError
    */
   encodePayload(message: Message): Uint8Array {
-    this.pos = 0;
-    this.ensure(64);
+    this.pos = 0; // the buffer is never below 64 bytes: room for any type byte and flags
     writeMessage(this, message, 0);
     if (this.pos > MAX_PAYLOAD_SIZE) this.tooLarge('payload', this.pos);
     return this.buf.slice(0, this.pos);
@@ -130,9 +125,7 @@ export class Encoder {
 
   /** @internal */ u16(v: number, path: string): void {
     if ((v & 0xffff) !== v) throw rangeError(v, 'u16', path);
-    this.ensure(2);
-    this.view.setUint16(this.pos, v);
-    this.pos += 2;
+    this.count(v, path);
   }
 
   /** @internal */ u32(v: number, path: string): void {
@@ -150,7 +143,8 @@ export class Encoder {
   }
 
   private u64Big(v: U64, path: string): void {
-    if (!(typeof v === 'bigint' && v >= 0n && v <= U64_MAX)) throw rangeError(v, 'u64', path);
+    // In range exactly when wrapping to 64 bits leaves it unchanged (0 … 2^64−1).
+    if (!(typeof v === 'bigint' && BigInt.asUintN(64, v) === v)) throw rangeError(v, 'u64', path);
     this.ensure(8);
     this.view.setBigUint64(this.pos, v);
     this.pos += 8;
@@ -176,15 +170,13 @@ export class Encoder {
 
   private strChecked(s: string, path: string): void {
     if (typeof s !== 'string') throw badField(path, 'a string');
-    const n = s.length;
-    if (n > MAX_PAYLOAD_SIZE) this.tooLarge(path, n);
-    this.ensure(2 + n * 3);
-    const start = this.pos + 2;
-    const written = utf8Write(s, this.buf, start);
+    if (s.length > MAX_PAYLOAD_SIZE) this.tooLarge(path, s.length);
+    this.ensure(2 + s.length * 3);
+    const end = putStr(this.buf, this.pos, s);
+    const written = end - this.pos - 2;
+    // putStr's length prefix is truncated beyond 65 535, but then nothing of this frame is used.
     if (written > MAX_PAYLOAD_SIZE) this.tooLarge(path, written);
-    this.buf[start - 2] = written >>> 8;
-    this.buf[start - 1] = written & 0xff;
-    this.pos = start + written;
+    this.pos = end;
   }
 
   /** @internal Writes a `tv`: type byte + value data. Numbers (the most common value) inline, the rest out of line (see {@link ensure}). */
@@ -225,12 +217,11 @@ export class Encoder {
       case VAL_NULL:
         return;
       case VAL_BOOL:
-        this.ensure(1);
-        this.buf[this.pos++] = v ? 1 : 0;
+        this.u8(v ? 1 : 0, path);
         return;
       case VAL_I64: {
         const i = v as bigint;
-        if (i < I64_MIN || i > I64_MAX) throw rangeError(i, 'i64', path);
+        if (BigInt.asIntN(64, i) !== i) throw rangeError(i, 'i64', path); // −2^63 … 2^63−1
         this.ensure(8);
         this.view.setBigInt64(this.pos, i);
         this.pos += 8;
@@ -254,16 +245,14 @@ export class Encoder {
   }
 
   private bytes(b: Uint8Array, path: string): void {
-    const n = b.length;
-    if (n > MAX_PAYLOAD_SIZE) this.tooLarge(path, n);
-    this.ensure(2 + n);
-    this.view.setUint16(this.pos, n);
-    this.buf.set(b, this.pos + 2);
-    this.pos += 2 + n;
+    this.count(b.length, path);
+    this.ensure(b.length);
+    this.buf.set(b, this.pos);
+    this.pos += b.length;
   }
 
   private array(a: readonly Value[], depth: number, path: string): void {
-    if (depth > this.limits.maxDepth) throw depthError(path, this.limits.maxDepth);
+    if (depth > this.limits.maxDepth) this.tooDeep('maxDepth', path);
     const n = a.length;
     this.count(n, path);
     for (let i = 0; i < n; i++) this.value(a[i], depth, path);
@@ -271,7 +260,7 @@ export class Encoder {
 
   private map(m: ReadonlyMap<string, Value> | Record<string, Value>, depth: number, path: string): void {
     if (!(m instanceof Map)) return this.objectMap(m as Record<string, Value>, depth, path);
-    if (depth > this.limits.maxDepth) throw depthError(path, this.limits.maxDepth);
+    if (depth > this.limits.maxDepth) this.tooDeep('maxDepth', path);
     this.count(m.size, path);
     for (const [k, v] of m as ReadonlyMap<string, Value>) {
       this.str(k, path);
@@ -281,7 +270,7 @@ export class Encoder {
 
   /** A plain object's own enumerable keys as a MAP, in one for-in pass with the count back-patched (no `Object.keys` array). */
   private objectMap(m: Record<string, Value>, depth: number, path: string): void {
-    if (depth > this.limits.maxDepth) throw depthError(path, this.limits.maxDepth);
+    if (depth > this.limits.maxDepth) this.tooDeep('maxDepth', path);
     this.ensure(2);
     const countAt = this.pos;
     this.pos += 2;
@@ -307,8 +296,10 @@ export class Encoder {
   /** @internal */ tooLarge(path: string, n: number): never {
     throw new ClaspEncodeError('too-large', `${n} exceeds the u16 length limit of 65535`, path);
   }
-}
 
-function depthError(path: string, max: number): ClaspEncodeError {
-  return new ClaspEncodeError('limit-exceeded', `values nested deeper than maxDepth ${max}`, path);
+  /** @internal Throws `limit-exceeded`: values nested deeper than `maxDepth`, or bundles than `maxBundleDepth`. */
+  tooDeep(limit: 'maxDepth' | 'maxBundleDepth', path: string): never {
+    const what = limit === 'maxDepth' ? 'values' : 'bundles';
+    throw new ClaspEncodeError('limit-exceeded', `${what} nested deeper than ${limit} ${this.limits[limit]}`, path);
+  }
 }

@@ -223,13 +223,23 @@ export function signalFromCode(code: number): SignalType {
 
 /** Signal code of a name; an absent or unknown name is event (1), as both encoders do. */
 export function signalCode(signal: string | undefined): number {
-  if (signal === undefined) return SIG_EVENT; // see phaseCode
-  switch (signal) {
+  const code = signalIndex(signal);
+  return code < 0 ? SIG_EVENT : code;
+}
+
+/**
+ * @internal Signal code of a known name, −1 for any other. The one name → code table of the
+ * encode path: the signal code, the type-mask bit (`1 << code`), the feature bit (`0x80 >> code`)
+ * and PUBLISH's default QoS derive from it, so an encode-only bundle carries no name arrays or maps.
+ */
+export function signalIndex(name: string | undefined): number {
+  switch (name) {
     case 'param': return SIG_PARAM;
+    case 'event': return SIG_EVENT;
     case 'stream': return SIG_STREAM;
     case 'gesture': return SIG_GESTURE;
     case 'timeline': return SIG_TIMELINE;
-    default: return SIG_EVENT;
+    default: return -1;
   }
 }
 
@@ -251,13 +261,14 @@ export function phaseCode(phase: string | undefined): number {
   }
 }
 
-const SIGNAL_BIT: ReadonlyMap<string, number> = /* @__PURE__ */ new Map(SIGNAL_NAMES.map((name, i) => [name, SIGNAL_MASK_BITS[i] ?? 0]));
-
 /** Type mask of a signal list: `0xFF` (all) when absent or empty; unknown names are dropped. */
 export function signalMask(types: readonly string[] | undefined): number {
   if (types === undefined || types.length === 0) return 0xff;
   let mask = 0;
-  for (let i = 0; i < types.length; i++) mask |= SIGNAL_BIT.get(types[i] as string) ?? 0;
+  for (let i = 0; i < types.length; i++) {
+    const code = signalIndex(types[i]);
+    if (code >= 0) mask |= 1 << code; // SIGNAL_MASK_BITS[code]
+  }
   return mask;
 }
 
@@ -271,17 +282,11 @@ export function signalsFromMask(mask: number): SignalType[] {
   return out;
 }
 
-/** Bit of one feature name ({@link FEATURE_BITS}); unknown names are 0. A switch rather than a `Map` lookup: no hash-table call per name on the encode path. */
+/** Bit of one feature name ({@link FEATURE_BITS}: a signal's is `0x80 >> code`); unknown names are 0. */
 function featureBit(name: string | undefined): number {
-  switch (name) {
-    case 'param': return 0x80;
-    case 'event': return 0x40;
-    case 'stream': return 0x20;
-    case 'gesture': return 0x10;
-    case 'timeline': return 0x08;
-    case 'federation': return 0x04;
-    default: return 0;
-  }
+  const code = signalIndex(name);
+  if (code >= 0) return 0x80 >> code;
+  return name === 'federation' ? 0x04 : 0;
 }
 
 /** Feature bitmask of a feature list. `federation` (0x04) only when `allowFederation` (HELLO). */
@@ -325,14 +330,11 @@ export function defaultQoS(message: { readonly type: string; readonly signal?: s
 
 /** Rust `default_qos` of a PUBLISH: by signal name; absent or unknown (unlike the signal code) is Fire. */
 export function publishQoS(signal: string | undefined): QoS {
-  if (signal === undefined) return QOS_FIRE; // see phaseCode
-  switch (signal) {
-    case 'param':
-    case 'event':
-      return QOS_CONFIRM;
-    case 'timeline':
-      return QOS_COMMIT;
-    default:
-      return QOS_FIRE;
-  }
+  return publishQoSOf(signal === undefined ? -1 : signalIndex(signal)); // see phaseCode
+}
+
+/** @internal {@link publishQoS} of a {@link signalIndex} (−1: absent or unknown). */
+export function publishQoSOf(index: number): QoS {
+  if (index === SIG_TIMELINE) return QOS_COMMIT;
+  return index === SIG_PARAM || index === SIG_EVENT ? QOS_CONFIRM : QOS_FIRE;
 }

@@ -9,7 +9,8 @@
 import { Decoder } from './Decoder.js';
 import type { DecodedMessage, DecodedMessageFrame } from './types.js';
 
-const sharedDecoder = new Decoder();
+// Pure: a bundle that keeps no decode façade (or ignores "sideEffects") drops the instance and the engine.
+const sharedDecoder = /* @__PURE__ */ new Decoder();
 
 /**
  * Decodes one frame into its message. Bytes after the frame are ignored.

@@ -3,13 +3,29 @@
  *
  * @packageDocumentation
  */
-import { MAX_PAYLOAD_SIZE, VAL_ARRAY, VAL_BOOL, VAL_BYTES, VAL_F64, VAL_I64, VAL_MAP, VAL_NULL, VAL_STRING } from './codes.js';
+import { VAL_ARRAY, VAL_BOOL, VAL_BYTES, VAL_F64, VAL_I64, VAL_MAP, VAL_NULL, VAL_STRING } from './codes.js';
 import { ClaspEncodeError } from './errors.js';
 import { utf8Write } from './utf8.js';
 
-/** Longest string (UTF-16 units) whose UTF-8 (≤ 3 bytes per unit) always fits the u16 length. */
-export const SHORT_STRING = Math.floor(MAX_PAYLOAD_SIZE / 3);
+// Constants shared across modules are plain literals: bundlers inline imported literal constants
+// (an encode-only bundle then carries no variables for them), not computed ones.
+
+/** Longest string (UTF-16 units) whose UTF-8 (≤ 3 bytes per unit) always fits the u16 length: ⌊65 535 / 3⌋. */
+export const SHORT_STRING = 21_845;
 const TWO_POW_MINUS_32 = 1 / 0x1_0000_0000;
+
+/** @internal Writer kinds of the flag-gated fields of `encode-messages.ts`. */
+export const STR = 0;
+/** @internal */
+export const U32 = 1;
+/** @internal */
+export const U64 = 2;
+/** @internal */
+export const F64 = 3;
+/** @internal A `[min, max]` pair of f64. */
+export const RANGE = 4;
+/** @internal A `tv` value. */
+export const VALUE = 5;
 
 // Unchecked writers for the hot layouts (SET with a number, SNAPSHOT params): the caller tests
 // the fields with the guards below, reserves room for the whole group with one `Encoder.ensure`,

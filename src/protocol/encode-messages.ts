@@ -8,11 +8,13 @@
 import {
   FEDERATION_OP, MSG_ACK, MSG_ANNOUNCE, MSG_BUNDLE, MSG_ERROR, MSG_FEDERATION_SYNC, MSG_GET, MSG_HELLO, MSG_PING, MSG_PONG,
   MSG_PUBLISH, MSG_QUERY, MSG_REPLAY, MSG_RESULT, MSG_SET, MSG_SNAPSHOT, MSG_SUBSCRIBE, MSG_SYNC, MSG_UNSUBSCRIBE, MSG_WELCOME,
-  QOS_COMMIT, QOS_CONFIRM, QOS_FIRE, type QoS, VAL_F64, featureMask, phaseCode, publishQoS, signalCode, signalMask,
+  QOS_COMMIT, QOS_CONFIRM, QOS_FIRE, type QoS, SIG_EVENT, VAL_F64, featureMask, phaseCode, publishQoSOf, signalCode, signalIndex, signalMask,
 } from './codes.js';
 import { ClaspEncodeError } from './errors.js';
 import type { Encoder } from './Encoder.js';
-import { badField, isShortString, isU64Number, putStr, putU64, rangeError, valueType } from './encode-helpers.js';
+import {
+  F64, RANGE, STR, U32, U64, VALUE, badField, isShortString, isU64Number, putStr, putU64, rangeError, valueType,
+} from './encode-helpers.js';
 import type * as T from './types.js';
 
 /**
@@ -29,17 +31,17 @@ export function writeMessage(e: Encoder, m: T.Message, bundleDepth: number): QoS
     case 'BUNDLE': bundle(e, m, bundleDepth + 1); return QOS_COMMIT;
     case 'SNAPSHOT': snapshot(e, m); return QOS_FIRE;
     case 'ACK': ack(e, m); return QOS_FIRE;
-    case 'GET': typeByte(e, MSG_GET); e.str(m.address, 'address'); return QOS_FIRE;
+    case 'GET': byte(e, MSG_GET); e.str(m.address, 'address'); return QOS_FIRE;
     case 'SUBSCRIBE': subscribe(e, m); return QOS_CONFIRM;
-    case 'UNSUBSCRIBE': typeByte(e, MSG_UNSUBSCRIBE); e.u32(m.id, 'id'); return QOS_CONFIRM;
+    case 'UNSUBSCRIBE': byte(e, MSG_UNSUBSCRIBE); e.u32(m.id, 'id'); return QOS_CONFIRM;
     case 'SYNC': sync(e, m); return QOS_FIRE;
-    case 'PING': typeByte(e, MSG_PING); return QOS_FIRE;
-    case 'PONG': typeByte(e, MSG_PONG); return QOS_FIRE;
-    case 'HELLO': hello(e, m); return QOS_FIRE;
-    case 'WELCOME': welcome(e, m); return QOS_FIRE;
+    case 'PING': byte(e, MSG_PING); return QOS_FIRE;
+    case 'PONG': byte(e, MSG_PONG); return QOS_FIRE;
+    case 'HELLO':
+    case 'WELCOME': hello(e, m); return QOS_FIRE;
     case 'ANNOUNCE': announce(e, m); return QOS_FIRE;
     case 'ERROR': error(e, m); return QOS_FIRE;
-    case 'QUERY': typeByte(e, MSG_QUERY); e.str(m.pattern, 'pattern'); return QOS_FIRE;
+    case 'QUERY': byte(e, MSG_QUERY); e.str(m.pattern, 'pattern'); return QOS_FIRE;
     case 'RESULT': result(e, m); return QOS_FIRE;
     case 'REPLAY': replay(e, m); return QOS_CONFIRM;
     case 'FEDERATION_SYNC': federationSync(e, m); return QOS_CONFIRM;
@@ -48,20 +50,18 @@ export function writeMessage(e: Encoder, m: T.Message, bundleDepth: number): QoS
   }
 }
 
-function typeByte(e: Encoder, code: number): void {
+/**
+ * Writes one byte that fits by construction: a type code, or a flags, mask or code byte built
+ * from in-range bits (never a caller's number: those go through the checked `Encoder.u8`).
+ */
+function byte(e: Encoder, b: number): void {
   e.ensure(1);
-  e.buf[e.pos++] = code;
+  e.buf[e.pos++] = b;
 }
 
 // The flag-gated optional fields of the less frequent layouts, as tables: one loop writes them all,
 // which keeps an encode-only bundle small (`npm run size`). The frequent layouts (PUBLISH, SET,
 // SNAPSHOT, ACK, BUNDLE) stay written out, field by field, for speed.
-const STR = 0;
-const U32 = 1;
-const U64 = 2;
-const F64 = 3;
-const RANGE = 4;
-const VALUE = 5;
 /** A flag-gated field: its bit in the flags byte, its key in the message (and error path), its writer. */
 type Gated = readonly [bit: number, key: string, kind: number];
 
@@ -98,28 +98,23 @@ const SYNC_FIELDS: readonly Gated[] = [[0x01, 't2', U64], [0x02, 't3', U64]];
 const ERROR_FIELDS: readonly Gated[] = [[0x01, 'address', STR], [0x02, 'correlationId', U32]];
 
 // 0x01 HELLO: version u8, features u8 (incl. federation 0x04), name str, token str (0 = none)
-function hello(e: Encoder, m: T.HelloMessage): void {
-  typeByte(e, MSG_HELLO);
-  e.u8(m.version, 'version');
-  e.u8(featureMask(m.features, true), 'features');
-  e.str(m.name, 'name');
-  e.str(m.token ?? '', 'token');
-}
-
 // 0x02 WELCOME: version u8, features u8 (no federation bit), time u64, session, name, token str
-function welcome(e: Encoder, m: T.WelcomeMessage): void {
-  typeByte(e, MSG_WELCOME);
+function hello(e: Encoder, m: T.HelloMessage | T.WelcomeMessage): void {
+  const welcome = m.type === 'WELCOME';
+  byte(e, welcome ? MSG_WELCOME : MSG_HELLO);
   e.u8(m.version, 'version');
-  e.u8(featureMask(m.features, false), 'features');
-  e.u64(m.time, 'time');
-  e.str(m.session, 'session');
+  byte(e, featureMask(m.features, !welcome));
+  if (welcome) {
+    e.u64((m as T.WelcomeMessage).time, 'time');
+    e.str((m as T.WelcomeMessage).session, 'session');
+  }
   e.str(m.name, 'name');
   e.str(m.token ?? '', 'token');
 }
 
 // 0x03 ANNOUNCE: namespace str, count u16, signals (address, sig u8, opts u8, [datatype], [access], [meta])
 function announce(e: Encoder, m: T.AnnounceMessage): void {
-  typeByte(e, MSG_ANNOUNCE);
+  byte(e, MSG_ANNOUNCE);
   e.str(m.namespace ?? '', 'namespace');
   signals(e, m.signals, true);
 }
@@ -129,9 +124,9 @@ function signals(e: Encoder, list: readonly T.SignalDefinition[], withMeta: bool
   e.count(list.length, 'signals');
   for (const s of list) {
     e.str(s.address, 'signals.address');
-    e.u8(signalCode(s.type), 'signals.type');
+    byte(e, signalCode(s.type));
     const meta = withMeta ? s.meta : undefined;
-    e.u8(gatedFlags(s, SIGNAL_FIELDS) | (meta !== undefined ? 0x04 : 0), 'signals.flags');
+    byte(e, gatedFlags(s, SIGNAL_FIELDS) | (meta !== undefined ? 0x04 : 0));
     writeGated(e, s, SIGNAL_FIELDS, 'signals.');
     if (meta !== undefined) signalMeta(e, meta);
   }
@@ -139,13 +134,13 @@ function signals(e: Encoder, list: readonly T.SignalDefinition[], withMeta: bool
 
 // meta: flags u8 (unit 0x01, range 0x02, default 0x04, description 0x08), [unit], [min f64, max f64], [tv], [description]
 function signalMeta(e: Encoder, meta: T.SignalMeta): void {
-  e.u8(gatedFlags(meta, META_FIELDS), 'meta.flags');
+  byte(e, gatedFlags(meta, META_FIELDS));
   writeGated(e, meta, META_FIELDS, 'meta.');
 }
 
 // 0x04 FEDERATION_SYNC: op u8, patterns (u16 + str…), revisions (u16 + (str, u64)…), flags u8, [since u64], [origin str]
 function federationSync(e: Encoder, m: T.FederationSyncMessage): void {
-  typeByte(e, MSG_FEDERATION_SYNC);
+  byte(e, MSG_FEDERATION_SYNC);
   const op = FEDERATION_OP[m.op];
   if (op === undefined) throw badField('op', 'a FederationOp name');
   e.u8(op, 'op');
@@ -158,19 +153,19 @@ function federationSync(e: Encoder, m: T.FederationSyncMessage): void {
     e.str(address, 'revisions');
     e.u64(revision as T.U64, 'revisions');
   }
-  e.u8(gatedFlags(m, FEDERATION_FIELDS), 'flags');
+  byte(e, gatedFlags(m, FEDERATION_FIELDS));
   writeGated(e, m, FEDERATION_FIELDS, '');
 }
 
 // 0x10 SUBSCRIBE: id u32, pattern str, type mask u8, options flags u8, [maxRate u32], [epsilon f64], [history u32], [window u32]
 function subscribe(e: Encoder, m: T.SubscribeMessage): void {
-  typeByte(e, MSG_SUBSCRIBE);
+  byte(e, MSG_SUBSCRIBE);
   e.u32(m.id, 'id');
   e.str(m.pattern, 'pattern');
-  e.u8(signalMask(m.types), 'types');
+  byte(e, signalMask(m.types));
   const o = m.options;
-  if (o === undefined) return e.u8(0, 'options');
-  e.u8(gatedFlags(o, SUBSCRIBE_FIELDS), 'options');
+  if (o === undefined) return byte(e, 0);
+  byte(e, gatedFlags(o, SUBSCRIBE_FIELDS));
   writeGated(e, o, SUBSCRIBE_FIELDS, 'options.');
 }
 
@@ -179,14 +174,16 @@ function publish(e: Encoder, m: T.PublishMessage): QoS {
   // Each field is read once: PUBLISH objects come in many shapes, so these property loads are
   // megamorphic (slow); they were the top lines of PUBLISH in a --cpu-prof of the bench corpus.
   const { signal, timestamp, id, address, value } = m;
-  const flags = (signalCode(signal) << 5) | (timestamp !== undefined ? 0x10 : 0) | (id !== undefined ? 0x08 : 0) | phaseCode(m.phase);
+  // One name lookup for both the signal code (unknown: event) and the default QoS (unknown: Fire).
+  const sig = signal === undefined ? -1 : signalIndex(signal);
+  const flags = ((sig < 0 ? SIG_EVENT : sig) << 5) | (timestamp !== undefined ? 0x10 : 0) | (id !== undefined ? 0x08 : 0) | phaseCode(m.phase);
   e.ensure(2);
   e.buf[e.pos] = MSG_PUBLISH;
   e.buf[e.pos + 1] = flags;
   e.pos += 2;
   e.str(address, 'address');
   if (value !== undefined) {
-    typeByte(e, 1);
+    byte(e, 1);
     e.value(value, 0, 'value');
   } else {
     publishPayload(e, m);
@@ -195,20 +192,20 @@ function publish(e: Encoder, m: T.PublishMessage): QoS {
   if (id !== undefined) e.u32(id, 'id');
   const rate = m.rate;
   if (rate !== undefined) e.u32(rate, 'rate');
-  return publishQoS(signal);
+  return publishQoSOf(sig);
 }
 
 /** PUBLISH without `value`: indicator 1 + payload, 2 + samples, or 0 (none). */
 function publishPayload(e: Encoder, m: T.PublishMessage): void {
   const payload = m.payload;
   if (payload !== undefined) {
-    typeByte(e, 1);
+    byte(e, 1);
     e.value(payload, 0, 'payload');
     return;
   }
   const samples = m.samples;
-  if (samples === undefined) return typeByte(e, 0);
-  typeByte(e, 2);
+  if (samples === undefined) return byte(e, 0);
+  byte(e, 2);
   e.count(samples.length, 'samples');
   for (let i = 0; i < samples.length; i++) e.f64(samples[i] as number, 'samples');
 }
@@ -248,7 +245,7 @@ function ttlRaw(ttl: number, absolute: boolean): number {
 
 // 0x23 SNAPSHOT: count u16, params (address str, tv, revision u64, flags u8 (writer 1, ts 2), [writer str], [ts u64])
 function snapshot(e: Encoder, m: T.SnapshotMessage): void {
-  typeByte(e, MSG_SNAPSHOT);
+  byte(e, MSG_SNAPSHOT);
   const params = m.params;
   if (!Array.isArray(params)) throw badField('params', 'an array');
   e.count(params.length, 'params');
@@ -276,28 +273,25 @@ function snapshotParam(e: Encoder, p: T.ParamValue): void {
   e.str(address, 'params.address');
   e.value(value, 0, 'params.value');
   e.u64(revision, 'params.revision');
-  e.ensure(1);
-  e.buf[e.pos++] = flags;
+  byte(e, flags);
   if (writer !== undefined) e.str(writer, 'params.writer');
   if (timestamp !== undefined) e.u64(timestamp, 'params.timestamp');
 }
 
 // 0x24 REPLAY: flags u8 (from 0x80, to 0x40, limit 0x20), pattern str, [from u64], [to u64], [limit u32], type mask u8
 function replay(e: Encoder, m: T.ReplayMessage): void {
-  typeByte(e, MSG_REPLAY);
-  e.u8(gatedFlags(m, REPLAY_FIELDS), 'flags');
+  byte(e, MSG_REPLAY);
+  byte(e, gatedFlags(m, REPLAY_FIELDS));
   e.str(m.pattern, 'pattern');
   writeGated(e, m, REPLAY_FIELDS, '');
-  e.u8(signalMask(m.types), 'types');
+  byte(e, signalMask(m.types));
 }
 
 // 0x30 BUNDLE: flags u8 (ts 0x80), count u16, [ts u64], messages (u16 length + binary message)…
 function bundle(e: Encoder, m: T.BundleMessage, depth: number): void {
-  if (depth > e.limits.maxBundleDepth) {
-    throw new ClaspEncodeError('limit-exceeded', `bundles nested deeper than maxBundleDepth ${e.limits.maxBundleDepth}`, 'messages');
-  }
-  typeByte(e, MSG_BUNDLE);
-  e.u8(m.timestamp !== undefined ? 0x80 : 0, 'flags');
+  if (depth > e.limits.maxBundleDepth) e.tooDeep('maxBundleDepth', 'messages');
+  byte(e, MSG_BUNDLE);
+  byte(e, m.timestamp !== undefined ? 0x80 : 0);
   if (!Array.isArray(m.messages)) throw badField('messages', 'an array');
   e.count(m.messages.length, 'messages');
   if (m.timestamp !== undefined) e.u64(m.timestamp, 'timestamp');
@@ -314,37 +308,37 @@ function bundle(e: Encoder, m: T.BundleMessage, depth: number): void {
 
 // 0x40 SYNC: flags u8 (t2 0x01, t3 0x02), t1 u64, [t2 u64], [t3 u64]
 function sync(e: Encoder, m: T.SyncMessage): void {
-  typeByte(e, MSG_SYNC);
-  e.u8(gatedFlags(m, SYNC_FIELDS), 'flags');
+  byte(e, MSG_SYNC);
+  byte(e, gatedFlags(m, SYNC_FIELDS));
   e.u64(m.t1, 't1');
   writeGated(e, m, SYNC_FIELDS, '');
 }
 
 // 0x50 ACK: flags u8 (address 1, revision 2, locked 4, holder 8, correlationId 0x10), fields in that order
 function ack(e: Encoder, m: T.AckMessage): void {
-  typeByte(e, MSG_ACK);
+  byte(e, MSG_ACK);
   const { address, revision, locked, holder, correlationId } = m;
   const flags = (address !== undefined ? 1 : 0) | (revision !== undefined ? 2 : 0) | (locked !== undefined ? 4 : 0) |
     (holder !== undefined ? 8 : 0) | (correlationId !== undefined ? 0x10 : 0);
-  e.u8(flags, 'flags');
+  byte(e, flags);
   if (address !== undefined) e.str(address, 'address');
   if (revision !== undefined) e.u64(revision, 'revision');
-  if (locked !== undefined) e.u8(locked ? 1 : 0, 'locked');
+  if (locked !== undefined) byte(e, locked ? 1 : 0);
   if (holder !== undefined) e.str(holder, 'holder');
   if (correlationId !== undefined) e.u32(correlationId, 'correlationId');
 }
 
 // 0x51 ERROR: code u16, message str, flags u8 (address 1, correlationId 2), [address str], [correlationId u32]
 function error(e: Encoder, m: T.ErrorMessage): void {
-  typeByte(e, MSG_ERROR);
+  byte(e, MSG_ERROR);
   e.u16(m.code, 'code');
   e.str(m.message, 'message');
-  e.u8(gatedFlags(m, ERROR_FIELDS), 'flags');
+  byte(e, gatedFlags(m, ERROR_FIELDS));
   writeGated(e, m, ERROR_FIELDS, '');
 }
 
 // 0x61 RESULT: count u16, signals (address str, sig u8, flags u8 (datatype 1, access 2), [datatype], [access]); meta never written
 function result(e: Encoder, m: T.ResultMessage): void {
-  typeByte(e, MSG_RESULT);
+  byte(e, MSG_RESULT);
   signals(e, m.signals, false);
 }

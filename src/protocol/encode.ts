@@ -8,7 +8,8 @@ import type { QoS } from './codes.js';
 import { Encoder } from './Encoder.js';
 import type { FrameOptions, Message } from './types.js';
 
-const sharedEncoder = new Encoder();
+// Pure: a bundle that keeps no encode façade (or ignores "sideEffects") drops the instance and the engine.
+const sharedEncoder = /* @__PURE__ */ new Encoder();
 
 /**
  * Encodes a message into a complete frame (version 1, no timestamp).

@@ -3,7 +3,9 @@
  * - every EncodeErrorCode, with its field path, and the encoder keeps working after each error;
  * - value representation on encode: bigint → i64, number → f64, Map and plain objects → MAP
  *   (including a `__proto__` key), undefined → NULL, u64 fields from number or bigint;
- * - the shared-buffer variant and the frame helpers (encodeFrame/decodeFrame/checkComplete/flags).
+ * - the shared-buffer variant and the frame helpers (encodeFrame/decodeFrame/checkComplete/flags);
+ * - the encode path's name → bit derivations against the code tables, and the checked paths
+ *   (bigint ranges, long strings, depth limits) at their edges, with their error texts.
  */
 import { describe, expect, test } from 'vitest';
 import { fromHex, toHex } from '../../test/fixtures/hex.js';
@@ -12,6 +14,8 @@ import {
   ClaspEncodeError, ENCODE_ERROR_CODES, Encoder, type EncodeErrorCode, type Message, QoS, type Value, checkComplete, decode,
   decodeFlags, decodeFrame, defaultQoS, encode, encodeFlags, encodeFrame, encodeMessage, encodeMessageBinary, encodeMessageSharedRef,
 } from './index.js';
+import { FEATURE_BITS, MAX_PAYLOAD_SIZE, SIGNAL_MASK_BITS, SIGNAL_NAMES, featureMask, signalCode, signalMask } from './codes.js';
+import { SHORT_STRING } from './encode-helpers.js';
 
 const v1 = VECTORS[0] as { hex: string; message: Message };
 const seen = new Set<EncodeErrorCode>();
@@ -174,5 +178,56 @@ describe('frames', () => {
     expect(decodeFlags(0xff)).toEqual({ qos: 0, hasTimestamp: true, encrypted: true, compressed: true, version: 7 });
     expect(encodeFlags({ qos: 1 })).toBe(0x41);
     expect(decode(fromHex('53 d9 00 01 41'))).toEqual({ type: 'PING' });
+  });
+});
+
+describe('encode-path tables derived from one signal switch', () => {
+  test('type-mask and feature bits of every name agree with SIGNAL_MASK_BITS and FEATURE_BITS', () => {
+    SIGNAL_NAMES.forEach((name, code) => {
+      expect(signalCode(name)).toBe(code);
+      expect(signalMask([name])).toBe(SIGNAL_MASK_BITS[code]);
+    });
+    for (const [name, bit] of FEATURE_BITS) {
+      expect(featureMask([name], true)).toBe(bit);
+      expect(featureMask([name], false)).toBe(name === 'federation' ? 0 : bit);
+    }
+    expect([signalCode(undefined), signalCode('nope'), signalCode('federation')]).toEqual([1, 1, 1]);
+    expect([signalMask(['nope', 'federation']), signalMask([]), signalMask(undefined)]).toEqual([0, 0xff, 0xff]);
+    expect(featureMask(['nope', 'start'], true)).toBe(0);
+  });
+
+  test('SHORT_STRING is the longest string whose UTF-8 always fits the u16 length', () => {
+    expect(SHORT_STRING).toBe(Math.floor(MAX_PAYLOAD_SIZE / 3));
+  });
+});
+
+describe('checked paths at their limits', () => {
+  const valueHexOf = (value: Value): string => toHex(encodeMessageBinary({ type: 'PUBLISH', address: '', value })).slice(15);
+  test('u64 and i64 bigints at the edges of their ranges', () => {
+    const u64Max = 2n ** 64n - 1n;
+    expect(toHex(encodeMessageBinary({ type: 'SYNC', t1: u64Max })).slice(6)).toBe('ff ff ff ff ff ff ff ff');
+    expect(valueHexOf(-(2n ** 63n))).toBe('05 80 00 00 00 00 00 00 00');
+    expect(valueHexOf(2n ** 63n - 1n)).toBe('05 7f ff ff ff ff ff ff ff');
+    const e = encodeError(set(-(2n ** 63n) - 1n));
+    expect([e.code, e.path, e.message]).toEqual(['out-of-range', 'value', '-9223372036854775809 is not a valid i64 at value']);
+    expect(encodeError({ type: 'SYNC', t1: u64Max + 1n }).message).toBe('18446744073709551616 is not a valid u64 at t1');
+    expect(encodeError({ type: 'SYNC', t1: 1.5 }).message).toBe('1.5 is not a valid u64 at t1');
+    expect(encodeError({ type: 'SYNC', t1: '5' }).message).toBe('expected a u64 integer at t1');
+  });
+
+  test('a string longer than SHORT_STRING takes the checked path and still round-trips', () => {
+    const address = `/${'é'.repeat(30_000)}`; // 60 001 bytes of UTF-8
+    const bytes = encode({ type: 'GET', address });
+    expect(bytes.length).toBe(4 + 1 + 2 + 60_001);
+    expect(decode(bytes)).toEqual({ type: 'GET', address });
+  });
+
+  test('depth errors name the limit and its value', () => {
+    const cyclic: unknown[] = [];
+    cyclic.push(cyclic);
+    expect(encodeError(set(cyclic), new Encoder({ limits: { maxDepth: 3 } })).message).toBe('values nested deeper than maxDepth 3 at value');
+    let m: Message = { type: 'PING' };
+    for (let i = 0; i < 3; i++) m = { type: 'BUNDLE', messages: [m] };
+    expect(encodeError(m, new Encoder({ limits: { maxBundleDepth: 2 } })).message).toBe('bundles nested deeper than maxBundleDepth 2 at messages');
   });
 });
