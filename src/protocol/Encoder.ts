@@ -7,6 +7,7 @@
 import {
   HEADER_SIZE, HEADER_SIZE_WITH_TS, MAGIC_BYTE, MAX_PAYLOAD_SIZE, VAL_ARRAY, VAL_BOOL, VAL_BYTES, VAL_F64, VAL_I64, VAL_MAP, VAL_NULL, VAL_STRING,
 } from './codes.js';
+import type { QoS } from './codes.js';
 import { ClaspEncodeError } from './errors.js';
 import { type Limits, resolveLimits } from './limits.js';
 import type { FrameOptions, Message, U64, Value } from './types.js';
@@ -68,7 +69,7 @@ export class Encoder {
     const timestamp = options?.timestamp;
     const headerSize = timestamp === undefined ? HEADER_SIZE : HEADER_SIZE_WITH_TS;
     this.pos = headerSize;
-    const defaultQoS = writeMessage(this, message, 0);
+    const defaultQoS = this.writeChecked(message);
     const end = this.pos;
     const payloadLength = end - headerSize;
     if (payloadLength > MAX_PAYLOAD_SIZE) this.tooLarge('payload', payloadLength);
@@ -88,12 +89,26 @@ export class Encoder {
   }
 
   /**
+   * Writes the payload. The field checks test what a field must be; a `null` where an object
+   * belongs (`meta: null`, a `null` param) fails deeper, as a TypeError, and is reported like any
+   * other wrong field, so that every encode fails with a ClaspEncodeError.
+   */
+  private writeChecked(message: Message): QoS {
+    try {
+      return writeMessage(this, message, 0);
+    } catch (e) {
+      if (e instanceof TypeError) throw new ClaspEncodeError('bad-field', `malformed message (${e.message})`, '');
+      throw e;
+    }
+  }
+
+  /**
    * Encodes a message payload (no frame header) and returns a copy of exact length.
    * @throws ClaspEncodeError
    */
   encodePayload(message: Message): Uint8Array {
     this.pos = 0; // the buffer is never below 64 bytes: room for any type byte and flags
-    writeMessage(this, message, 0);
+    this.writeChecked(message);
     if (this.pos > MAX_PAYLOAD_SIZE) this.tooLarge('payload', this.pos);
     return this.buf.slice(0, this.pos);
   }

@@ -231,3 +231,23 @@ describe('checked paths at their limits', () => {
     expect(encodeError(m, new Encoder({ limits: { maxBundleDepth: 2 } })).message).toBe('bundles nested deeper than maxBundleDepth 2 at messages');
   });
 });
+
+test('a null where an object belongs is a ClaspEncodeError (bad-field), from every encode entry', () => {
+  const malformed = [
+    { type: 'ANNOUNCE', namespace: '/a', signals: [{ address: '/a', type: 'param', meta: null }] },
+    { type: 'SNAPSHOT', params: [null] },
+    { type: 'HELLO', version: 1, name: null, features: null },
+  ] as unknown as Message[];
+  for (const m of malformed) {
+    for (const run of [() => encode(m), () => encodeMessageBinary(m), () => new Encoder().encodeFrameSharedRef(m)]) {
+      let thrown: unknown;
+      try {
+        run();
+      } catch (e) {
+        thrown = e;
+      }
+      expect(thrown).toBeInstanceOf(ClaspEncodeError);
+      expect((thrown as ClaspEncodeError).code).toBe('bad-field');
+    }
+  }
+});
