@@ -23,11 +23,7 @@ export const DEFAULT_WS_PORT = 7330;
 /** Default UDP discovery port (`DEFAULT_DISCOVERY_PORT`). */
 export const DEFAULT_DISCOVERY_PORT = 7331;
 
-/**
- * Message type codes (the first payload byte of a v1 binary message). The 17 codes of
- * `@clasp-to/core` plus `FEDERATION_SYNC` and `REPLAY`, which only the Rust crate knows.
- */
-/** @internal `MSG` codes as plain constants: bundlers inline them where the encoder uses them. */
+// `MSG` codes as plain constants, for the encoder: bundlers inline them there.
 export const MSG_HELLO = 0x01;
 export const MSG_WELCOME = 0x02;
 export const MSG_ANNOUNCE = 0x03;
@@ -47,6 +43,10 @@ export const MSG_ACK = 0x50;
 export const MSG_ERROR = 0x51;
 export const MSG_QUERY = 0x60;
 export const MSG_RESULT = 0x61;
+/**
+ * Message type codes (the first payload byte of a v1 binary message). The 17 codes of
+ * `@clasp-to/core` plus `FEDERATION_SYNC` and `REPLAY`, which only the Rust crate knows.
+ */
 export const MSG = {
   HELLO: MSG_HELLO,
   WELCOME: MSG_WELCOME,
@@ -72,8 +72,7 @@ export const MSG = {
 /** A message type name, the `type` discriminant of {@link Message}. */
 export type MessageTypeName = keyof typeof MSG;
 
-/** Value type codes (`val` module). `0x0C`–`0xFF` are unknown. */
-/** @internal `VAL` codes as plain constants: bundlers inline them where the encoder uses them. */
+// `VAL` codes as plain constants, for the encoder: bundlers inline them there.
 export const VAL_NULL = 0x00;
 export const VAL_BOOL = 0x01;
 export const VAL_I8 = 0x02;
@@ -86,6 +85,7 @@ export const VAL_STRING = 0x08;
 export const VAL_BYTES = 0x09;
 export const VAL_ARRAY = 0x0a;
 export const VAL_MAP = 0x0b;
+/** Value type codes (`val` module). `0x0C`–`0xFF` are unknown. */
 export const VAL = {
   NULL: VAL_NULL,
   BOOL: VAL_BOOL,
@@ -101,13 +101,13 @@ export const VAL = {
   MAP: VAL_MAP,
 } as const;
 
-/** Signal type codes (PUBLISH flags bits 7–5, ANNOUNCE/RESULT signal byte). Unknown codes decode as event. */
-/** @internal `SIG` codes as plain constants: bundlers inline them where the encoder uses them. */
+// `SIG` codes as plain constants, for the encoder: bundlers inline them there.
 export const SIG_PARAM = 0;
 export const SIG_EVENT = 1;
 export const SIG_STREAM = 2;
 export const SIG_GESTURE = 3;
 export const SIG_TIMELINE = 4;
+/** Signal type codes (PUBLISH flags bits 7–5, ANNOUNCE/RESULT signal byte). Unknown codes decode as event. */
 export const SIG = {
   PARAM: SIG_PARAM,
   EVENT: SIG_EVENT,
@@ -116,12 +116,12 @@ export const SIG = {
   TIMELINE: SIG_TIMELINE,
 } as const;
 
-/** Gesture phase codes (PUBLISH flags bits 2–0). Unknown codes decode as start. */
-/** @internal `PHASE` codes as plain constants: bundlers inline them where the encoder uses them. */
+// `PHASE` codes as plain constants, for the encoder: bundlers inline them there.
 export const PHASE_START = 0;
 export const PHASE_MOVE = 1;
 export const PHASE_END = 2;
 export const PHASE_CANCEL = 3;
+/** Gesture phase codes (PUBLISH flags bits 2–0). Unknown codes decode as start. */
 export const PHASE = {
   START: PHASE_START,
   MOVE: PHASE_MOVE,
@@ -129,14 +129,14 @@ export const PHASE = {
   CANCEL: PHASE_CANCEL,
 } as const;
 
+// `QoS` codes as plain constants, for the encoder: bundlers inline them there.
+export const QOS_FIRE = 0;
+export const QOS_CONFIRM = 1;
+export const QOS_COMMIT = 2;
 /**
  * Quality of service, frame flag bits 7–6. The reserved bit pattern `11` decodes as `Fire`,
  * as Rust's `FrameFlags::from_byte` does (`@clasp-to/core` would report 3).
  */
-/** @internal `QoS` codes as plain constants: bundlers inline them where the encoder uses them. */
-export const QOS_FIRE = 0;
-export const QOS_CONFIRM = 1;
-export const QOS_COMMIT = 2;
 export const QoS = {
   Fire: QOS_FIRE,
   Confirm: QOS_CONFIRM,
