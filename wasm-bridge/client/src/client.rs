@@ -131,14 +131,7 @@ impl Clasp {
     }
 
     fn hello(&self) -> Message {
-        let c = &self.inner.config;
-        Message::Hello(HelloMessage {
-            version: PROTOCOL_VERSION,
-            name: c.name.clone(),
-            features: c.features.clone(),
-            capabilities: None,
-            token: c.token.clone(),
-        })
+        self.inner.hello()
     }
 
     async fn await_welcome(&self, receiver: &mut WasmWebSocketReceiver) -> Result<()> {
@@ -407,6 +400,18 @@ fn subscribe_message(id: u32, pattern: &str) -> Message {
 }
 
 impl Inner {
+    /// The HELLO this client opens every connection with.
+    fn hello(&self) -> Message {
+        let c = &self.config;
+        Message::Hello(HelloMessage {
+            version: PROTOCOL_VERSION,
+            name: c.name.clone(),
+            features: c.features.clone(),
+            capabilities: None,
+            token: c.token.clone(),
+        })
+    }
+
     /// Encodes now and sends. Boxed on purpose: every public call awaits this one future type
     /// instead of inlining the send state machine at each call site (a third of the .wasm).
     fn send(&self, message: &Message) -> LocalBoxFuture<'static, Result<()>> {
@@ -490,16 +495,7 @@ impl Inner {
     /// After a reconnect: HELLO, then every live subscription (ids kept).
     async fn rejoin(&self) {
         self.reconnects.set(self.reconnects.get().wrapping_add(1));
-        let hello = {
-            let c = &self.config;
-            Message::Hello(HelloMessage {
-                version: PROTOCOL_VERSION,
-                name: c.name.clone(),
-                features: c.features.clone(),
-                capabilities: None,
-                token: c.token.clone(),
-            })
-        };
+        let hello = self.hello();
         let subs: Vec<Message> =
             self.subscriptions.borrow().iter().map(|s| subscribe_message(s.id, s.pattern.address().as_str())).collect();
         if self.send(&hello).await.is_err() {
