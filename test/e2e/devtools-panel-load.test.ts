@@ -22,7 +22,7 @@ import type { CDPSession, Frame, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startPageServer, type PageServer } from '../support/browser.js';
 import { EXTENSION_DIR, ensureExtensionBuilt, launchWithExtension, openClaspPanel, type ExtensionBrowser } from '../support/devtools-panel.js';
-import { rowTexts, setInput, statusOf, waitRows } from './panel-helpers.js';
+import { clickRow, rowTexts, setInput, statusOf, waitRows } from './panel-helpers.js';
 
 let server: PageServer;
 let chromium: ExtensionBrowser;
@@ -86,7 +86,7 @@ test('spoofing characters show escaped and styled in rows, tooltip, detail title
   const title = await panel.$eval('.frame-rows .vlist-page.shown .row[data-id]:not([hidden])', (r) => r.getAttribute('title') ?? '');
   expect(title).toContain('/mixer/1/ga\\u200Bin');
   expect(title).not.toMatch(/[\u200B\u202E]/);
-  await panel.click('.frame-rows .vlist-page.shown .row[data-id]:not([hidden])');
+  await clickRow(panel, '.frame-rows .vlist-page.shown .row[data-id]:not([hidden])');
   const detail = await panel.evaluate(() => ({
     title: document.querySelector('.detail-title')?.textContent ?? '',
     titleEscapes: [...document.querySelectorAll('.detail-title .esc')].map((e) => e.textContent),
@@ -101,7 +101,7 @@ test('spoofing characters show escaped and styled in rows, tooltip, detail title
   await waitRows(panel, (r) => r.length === 1 && r[0]!.includes('|text|'), 'the text frame');
   const textRow = (await rowTexts(panel))[0]!;
   expect(textRow).toContain('line one\\u000Aline two\\u2028after separator \\u2066isolated\\u2069');
-  await panel.click('.frame-rows .vlist-page.shown .row[data-id]:not([hidden])');
+  await clickRow(panel, '.frame-rows .vlist-page.shown .row[data-id]:not([hidden])');
   const text = await panel.$eval('.detail-text', (p) => ({ text: p.textContent ?? '', escapes: [...p.querySelectorAll('.esc')].map((e) => e.textContent) }));
   expect(text.text).toBe('line one\nline two\\u2028after separator \\u2066isolated\\u2069');
   expect(text.escapes).toEqual(['\\u2028', '\\u2066', '\\u2069']);
@@ -179,7 +179,7 @@ test('64 frames of 1 MiB are listed with their truncated mark', async () => {
   await until('64 shown', async () => / 64 shown/.test(await statusOf(panel)));
   const rows = await waitRows(panel, (r) => r.length > 0 && r.every((x) => x.includes('|big|')), 'big frame rows');
   expect(rows.every((r) => r.includes('|1.0 MiB|[truncated, 1,048,576 B total]'))).toBe(true);
-  await panel.click('.frame-rows .vlist-page.shown .row[data-id]:not([hidden])');
+  await clickRow(panel, '.frame-rows .vlist-page.shown .row[data-id]:not([hidden])');
   const note = await panel.$eval('.detail-note', (n) => n.textContent ?? '');
   expect(note).toMatch(/Truncated: showing the first [\d,]+ of 1,048,576 bytes/);
   // Full capture on: from then on whole frames up to 1 MiB are kept (the command reaches the page

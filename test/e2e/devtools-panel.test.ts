@@ -24,7 +24,7 @@ import type { Frame, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { startPageServer, type PageServer } from '../support/browser.js';
 import { docsScreenshot } from '../support/docs-screenshot.js';
-import { press, rowLines, rowTexts as panelRowTexts, setInput as setPanelInput, waitRows as waitPanelRows } from './panel-helpers.js';
+import { clickRow, press, rowLines, rowTexts as panelRowTexts, setInput as setPanelInput, waitRows as waitPanelRows } from './panel-helpers.js';
 import { startClaspTestRouter, type ClaspTestRouter } from '../support/clasp-test-router.js';
 import { ensureExtensionBuilt, launchWithExtension, openClaspPanel, type ExtensionBrowser } from '../support/devtools-panel.js';
 
@@ -129,7 +129,7 @@ test('selecting a field highlights its bytes, and clicking a byte selects its fi
   await setInput('.toolbar .address', '/e2e/transport/level');
   await setInput('.toolbar .direction', 'out');
   await waitRows((r) => r.length === 1 && r[0]!.includes('|↑|e2e-transport|SET|/e2e/transport/level|'), 'the transport SET');
-  await panel.click('.frame-rows .vlist-page.shown .row[data-id]');
+  await clickRow(panel, '.frame-rows .vlist-page.shown .row[data-id]');
   await panel.waitForSelector('.tree-row');
   // SET /e2e/transport/level = 0.5 rev 1: find the address field row and click it
   const rowIndex = await panel.$$eval('.tree-row', (rows) => rows.find((r) => r.textContent?.startsWith('address:'))?.getAttribute('data-index'));
@@ -202,7 +202,7 @@ test('the picture for the docs: the selected SET value field highlights its 8 by
   // (found through the text filter: with the list at the bottom, that early frame may be out of view)
   await setInput('.toolbar .text', '/e2e/transport/level = 0.5');
   await waitRows((r) => r.length > 0 && r.every((x) => x.includes('/e2e/transport/level = 0.5')), 'the transport SETs');
-  await panel.click('.frame-rows .vlist-page.shown .row[data-id]');
+  await clickRow(panel, '.frame-rows .vlist-page.shown .row[data-id]');
   const valueRow = await panel.$$eval('.tree-row', (rows) => rows.find((r) => r.textContent?.startsWith('value:'))?.getAttribute('data-index'));
   await panel.click(`.tree-row[data-index="${valueRow}"]`);
   await setInput('.toolbar .text', '');

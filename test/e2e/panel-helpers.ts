@@ -57,3 +57,19 @@ export function statusOf(frame: Frame): Promise<string> {
 export async function press(frame: Frame, selector: string): Promise<void> {
   await frame.$eval(selector, (b) => (b as HTMLElement).click());
 }
+
+/**
+ * A real click on a list row. The list re-renders while frames arrive, so the row found a moment
+ * earlier can be replaced before the click lands ("not clickable"): find it again, a few times.
+ */
+export async function clickRow(frame: Frame, selector: string, tries = 5): Promise<void> {
+  for (let i = 1; ; i++) {
+    try {
+      await frame.click(selector);
+      return;
+    } catch (e) {
+      if (i >= tries) throw e;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
