@@ -6,15 +6,19 @@
  * - Import: an NDJSON or HAR file is imported into a session and its frames are added to the panel
  *   as an imported document, browsed like a live one.
  * Every failure ends in a visible message; nothing is dropped silently. Export and Record take only
- * what the recorder can store: a frame with a time no `Date` can hold (a page can report anything),
- * a marker row or a frame the page dispatched itself is left out and counted, and one frame the
- * recorder refuses never fails the whole export.
+ * whole frames the recorder can store: a frame with a time no `Date` can hold (a page can report
+ * anything), a truncated frame (a recording is replayed, and a cut frame would be sent as a broken
+ * one), a marker row or a frame the page dispatched itself is left out and counted, and one frame the
+ * recorder refuses never fails the whole export. While recording, each reason is reported once and
+ * then only counted (a stream of big frames must not flood the status bar).
  */
-import { exportHar, exportNdjson, FrameLog, importHar, importNdjson, type FrameRecorder, type RecordedFrame } from '../../src/recorder/index.js';
+import { exportHar, exportNdjson, FrameLog, importHar, importNdjson, RecorderError, type FrameRecorder, type RecordedFrame } from '../../src/recorder/index.js';
+import { DISPLAY_FRAME_BYTES, DISPLAY_TEXT_CHARS, MAX_FRAME_BYTES, MAX_TEXT_CHARS } from '../shared/limits.js';
 import { isDateTime } from './model/format.js';
 import { hasMagic, summarizeBinary, summarizeText } from './model/summarize.js';
 import type { CaptureModel } from './model/capture-model.js';
 import type { FrameRecord } from './model/types.js';
+import { UIStrings } from './strings.js';
 
 /** Connection key prefix of imported frames. */
 export const IMPORT_DOC_PREFIX = 'import:';
@@ -23,9 +27,10 @@ const utf8 = new TextDecoder();
 const utf8Encoder = new TextEncoder();
 
 /** Why a frame is not exported or recorded, or null when it can be. */
-export function unexportable(frame: FrameRecord): 'time' | 'marker' | 'page' | null {
+export function unexportable(frame: FrameRecord): 'time' | 'marker' | 'page' | 'truncated' | null {
   if (frame.summary.kind === 'navigation') return 'marker';
   if (frame.pageDispatched === true) return 'page';
+  if (frame.truncated === true) return 'truncated';
   if (!isDateTime(frame.t)) return 'time';
   return null;
 }
@@ -36,25 +41,46 @@ export interface Skipped {
   time: number;
   /** Frames the page dispatched itself (not traffic). */
   page: number;
+  /** Frames of which the capture kept only the first part (their real size was larger). */
+  truncated: number;
   /** Frames the recorder refused, with the last reason. */
   refused: number;
   lastError: string;
 }
 
-/** ` (2 left out: time outside the Date range …)`, or '' when nothing was left out. */
+/** A count of nothing left out. */
+export function noneSkipped(): Skipped {
+  return { time: 0, page: 0, truncated: 0, refused: 0, lastError: '' };
+}
+
+const TRUNCATED_WHY =
+  `the capture kept only their first ${DISPLAY_FRAME_BYTES >> 10} KiB, or ${MAX_FRAME_BYTES >> 20} MiB with ${UIStrings.fullCapture} on; ` +
+  `text: ${DISPLAY_TEXT_CHARS >> 10} Ki / ${MAX_TEXT_CHARS >> 20} Mi characters`;
+
+/** ` (left out: 2 with a time outside the Date range, …)`, or '' when nothing was left out. */
 export function skippedText(s: Skipped): string {
   const parts: string[] = [];
   if (s.time > 0) parts.push(`${s.time} with a time outside the Date range`);
   if (s.page > 0) parts.push(`${s.page} dispatched by the page itself`);
+  if (s.truncated > 0) parts.push(`${s.truncated} truncated (${TRUNCATED_WHY})`);
   if (s.refused > 0) parts.push(`${s.refused} refused by the recorder (${s.lastError})`);
   return parts.length === 0 ? '' : ` (left out: ${parts.join(', ')})`;
 }
+
+const LEFT_OUT_REPORT: Record<Exclude<ReturnType<typeof unexportable>, 'marker' | null>, string> = {
+  time: 'time outside the Date range',
+  page: 'dispatched by the page itself',
+  truncated: 'truncated by the capture cap',
+};
 
 /** Record / export / import for one panel. */
 export class Recording {
   #log: Promise<FrameLog> | null = null;
   #recorder: FrameRecorder | null = null;
   #imports = 0;
+  #leftOut = noneSkipped();
+  /** Reasons already reported in the status bar during this recording (once each, then counted). */
+  #reported = new Set<string>();
 
   constructor(
     readonly capture: CaptureModel,
@@ -76,6 +102,14 @@ export class Recording {
     return this.#recorder;
   }
 
+  /**
+   * Frames the current (or last) recording left out, per reason. Frames the recorder's queue
+   * refused are not here: they are `stats.dropped` of the recorder.
+   */
+  get leftOut(): Readonly<Skipped> {
+    return this.#leftOut;
+  }
+
   /** Panel records of frames read from a stored session, shown as a new imported document. */
   toRecords(frames: readonly RecordedFrame[], connections: Record<string, { url?: string; protocol?: string }>, label: string, doc = `${IMPORT_DOC_PREFIX}${++this.#imports}`): { doc: string; records: FrameRecord[] } {
     return { doc, records: frames.map((f) => this.#toRecord(doc, f, connections, label)) };
@@ -91,9 +125,14 @@ export class Recording {
     const log = await this.#open();
     const recorder = await log.startRecording({ name: `CLASP DevTools ${new Date().toISOString()}`, url, origin: safeOrigin(url) });
     recorder.addEventListener('error', (event) => {
-      this.report(`recording stopped: ${String((event as Event & { error?: unknown }).error ?? 'write failed')}`, true);
+      const { error, fatal } = event as Event & { error?: unknown; fatal?: boolean };
+      // Not fatal: the queue is full and frames are refused (counted in stats.dropped); it records on.
+      if (fatal === false) return this.report(`recording: ${String(error)}`, true);
+      this.report(`recording stopped: ${String(error ?? 'write failed')}`, true);
       this.#recorder = null;
     });
+    this.#leftOut = noneSkipped();
+    this.#reported.clear();
     this.#recorder = recorder;
     this.report(`recording into session ${recorder.sessionId}`);
   }
@@ -104,7 +143,7 @@ export class Recording {
     this.#recorder = null;
     if (recorder === null) return;
     await recorder.close();
-    this.report(`recorded session ${recorder.sessionId}: ${recorder.stats.committed} frames`);
+    this.report(`recorded session ${recorder.sessionId}: ${recorder.stats.committed} frames${skippedText(this.#leftOut)}`);
   }
 
   /** Appends live frames while recording. */
@@ -116,16 +155,28 @@ export class Recording {
       const why = unexportable(f);
       if (why === 'marker') continue;
       if (why !== null) {
-        this.report(`recording: frame not stored: ${why === 'time' ? 'time outside the Date range' : 'dispatched by the page itself'}`, true);
+        this.#leftOut[why] += 1;
+        this.#reportOnce(why, LEFT_OUT_REPORT[why]);
         continue;
       }
       try {
         recorder.describeConnection(f.conn.key, { url: f.conn.url, protocol: f.conn.protocol });
         recorder.append(f.bytes ?? utf8Encoder.encode(f.text ?? ''), { direction: f.dir, connection: f.conn.key, time: f.t, text: f.text !== undefined });
       } catch (error) {
-        this.report(`recording: frame not stored: ${(error as Error).message}`, true);
+        // A full queue is counted by the recorder (stats.dropped) and reported by its error event.
+        if (error instanceof RecorderError && error.code === 'QueueFull') continue;
+        this.#leftOut.refused += 1;
+        this.#leftOut.lastError = error instanceof Error ? error.message : String(error);
+        this.#reportOnce('refused', this.#leftOut.lastError);
       }
     }
+  }
+
+  /** The first frame left out for `reason` in this recording is reported; the rest are counted. */
+  #reportOnce(reason: string, what: string): void {
+    if (this.#reported.has(reason)) return;
+    this.#reported.add(reason);
+    this.report(`recording: frame not stored: ${what} (further ones are counted in the recording state)`, true);
   }
 
   /** Exports frames as NDJSON or HAR text (through a temporary session). */
@@ -134,7 +185,7 @@ export class Recording {
     const rec = await log.startRecording({ name: `export ${new Date().toISOString()}`, url, origin: safeOrigin(url) });
     let count = 0;
     let seen = 0;
-    const skipped: Skipped = { time: 0, page: 0, refused: 0, lastError: '' };
+    const skipped = noneSkipped();
     try {
       for (const f of frames) {
         if ((seen++ & 1023) === 0) await rec.ready();

@@ -3,6 +3,7 @@
  * (stored in the panel's localStorage, validated), the recording-state line, and the replay speeds.
  */
 import type { RecorderStats, SessionRecord, SessionRetention } from '../../../src/recorder/index.js';
+import { noneSkipped, skippedText, type Skipped } from '../recording.js';
 
 /** The retention setting: whole sessions beyond it are deleted. 0 = no limit. */
 export interface RetentionSetting {
@@ -122,9 +123,12 @@ export function sessionRow(s: SessionRecord, live: boolean, connectionCount?: nu
   };
 }
 
-/** The line shown while recording: frames, bytes, dropped. */
-export function recordingStateText(sessionId: number, stats: RecorderStats, committedBytes: number): string {
-  return `● Recording session ${sessionId}: ${stats.appended} frames (${stats.queued} waiting), ${formatBytes(committedBytes)} stored, ${stats.dropped} dropped`;
+/**
+ * The line shown while recording: frames, bytes, dropped (refused by the recorder's full queue), and
+ * the frames the panel left out by reason (`leftOut`, none by default).
+ */
+export function recordingStateText(sessionId: number, stats: RecorderStats, committedBytes: number, leftOut: Skipped = noneSkipped()): string {
+  return `● Recording session ${sessionId}: ${stats.appended} frames (${stats.queued} waiting), ${formatBytes(committedBytes)} stored, ${stats.dropped} dropped${skippedText(leftOut)}`;
 }
 
 /** The summary under the retention setting. */

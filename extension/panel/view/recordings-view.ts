@@ -308,7 +308,7 @@ export class RecordingsView {
     if (recorder !== null) {
       const log = await this.recording.log();
       const bytes = (await log.session(recorder.sessionId))?.byteCount ?? 0;
-      this.#state.textContent = recordingStateText(recorder.sessionId, recorder.stats, bytes);
+      this.#state.textContent = recordingStateText(recorder.sessionId, recorder.stats, bytes, this.recording.leftOut);
       this.#state.hidden = false;
       if (!this.element.hidden) await this.refresh();
     } else if (this.#wasRecording) {
