@@ -27,6 +27,7 @@ const router = new Router(
     connected: (tabId) => deep.announce(tabId),
     command: (tabId, command) => void (command.on ? deep.start(tabId) : deep.stop(tabId)),
     lastGone: (tabId) => void deep.stop(tabId),
+    injectRefusal: (tabId) => (deep.state(tabId) === 'on' ? '' : 'replay into the page needs Deep mode on (the debugger attached to this tab)'),
   },
 );
 

@@ -139,6 +139,7 @@ test('panel hooks: deep commands carry the tab of the panel port, and the last p
     connected: (tab) => log.push(`connected ${tab}`),
     command: (tab, command) => log.push(`command ${tab} ${command.on}`),
     lastGone: (tab) => log.push(`gone ${tab}`),
+    injectRefusal: () => '',
   });
   const a = panel(3);
   const b = panel(3);
@@ -209,4 +210,62 @@ test('counters and chunks from a relay are range-checked before a panel sees the
   const message = p.posted.at(-1) as Extract<PanelMessage, { type: 'events' }>;
   expect(message.chunks).toHaveLength(1);
   expect(message.stats).toEqual({ rejected: 0, evicted: 0, truncated: 2, behind: 0, pageDispatched: 3, buffered: { events: 1, bytes: 0, maxEvents: 2, maxBytes: 3 } });
+});
+
+test('inject: refused unless the tab is in deep mode; then it reaches the relay of its document only, and the answer comes back', () => {
+  let deepOn = false;
+  const router = new Router(ORIGIN, () => undefined, {
+    connected: () => undefined,
+    command: () => undefined,
+    lastGone: () => undefined,
+    injectRefusal: () => (deepOn ? '' : 'needs deep mode'),
+  });
+  const p = panel(1);
+  const other = panel(2);
+  router.accept(p);
+  router.accept(other);
+  const r1 = relay(1, 0);
+  const r2 = relay(1, 3);
+  const r9 = relay(2, 0);
+  for (const [r, doc] of [[r1, 'd1'], [r2, 'd2'], [r9, 'd1']] as const) {
+    router.accept(r);
+    r.send({ type: 'hello', v: 1, doc, url: '' });
+  }
+  const sent = (r: FakePort) => r.posted.filter((m) => (m as { type: string }).type === 'inject');
+  const bytes = bytesToBase64(new Uint8Array([0x53, 0x21, 0, 0]));
+  p.send({ type: 'inject', doc: 'd2', id: 'a-1', cid: 'w1', bytes } as never);
+  expect(p.posted.at(-1)).toEqual({ type: 'injected', doc: 'd2', id: 'a-1', ok: false, error: 'needs deep mode', buffered: 0 });
+  expect(sent(r2)).toEqual([]);
+  deepOn = true;
+  p.send({ type: 'inject', doc: 'd2', id: 'a-2', cid: 'w1', bytes, extra: 'dropped' } as never);
+  p.send({ type: 'inject', doc: 'd2', id: 'a-3', cid: 'w1', text: 'hi' } as never);
+  p.send({ type: 'inject', doc: 'gone', id: 'a-4', cid: 'w1', bytes } as never);
+  p.send({ type: 'inject', doc: 'd2', id: 'a-5', cid: 'w1', bytes, text: 'both' } as never);
+  p.send({ type: 'inject', doc: 'd2', id: 'a-6', cid: 'w1', bytes: 'not base64!' } as never);
+  expect(sent(r2)).toEqual([{ type: 'inject', id: 'a-2', cid: 'w1', bytes }, { type: 'inject', id: 'a-3', cid: 'w1', text: 'hi' }]);
+  expect(sent(r1)).toEqual([]);
+  expect(sent(r9)).toEqual([]); // same document id in another tab: never reached from this tab's panel
+  const answers = p.posted.filter((m) => (m as { type: string }).type === 'injected').slice(1);
+  expect(answers).toEqual([
+    { type: 'injected', doc: 'gone', id: 'a-4', ok: false, error: 'the document is gone (navigated or closed)', buffered: 0 },
+    { type: 'injected', doc: 'd2', id: 'a-5', ok: false, error: 'malformed inject command', buffered: 0 },
+    { type: 'injected', doc: 'd2', id: 'a-6', ok: false, error: 'malformed inject command', buffered: 0 },
+  ]);
+  // the relay's answer: checked, named by the relay's own document, and sent to the panels of its tab only
+  r2.send({ type: 'injected', doc: 'forged', id: 'a-2', ok: true, error: '', buffered: 12 } as never);
+  r2.send({ type: 'injected', doc: 'd2', id: 'a-3', ok: 'yes', error: '', buffered: -1 } as never);
+  expect(p.posted.at(-1)).toEqual({ type: 'injected', doc: 'd2', id: 'a-2', ok: true, error: '', buffered: 12 });
+  expect(other.posted.some((m) => (m as { type: string }).type === 'injected')).toBe(false);
+});
+
+test('inject: a router without panel hooks (no deep mode) refuses every inject', () => {
+  const { router } = setup();
+  const p = panel(1);
+  router.accept(p);
+  const r = relay(1);
+  router.accept(r);
+  r.send({ type: 'hello', v: 1, doc: 'd1', url: '' });
+  p.send({ type: 'inject', doc: 'd1', id: 'x', cid: 'w1', text: 'hi' } as never);
+  expect(r.posted).toEqual([{ type: 'subscribe' }]);
+  expect(p.posted.at(-1)).toMatchObject({ type: 'injected', id: 'x', ok: false });
 });

@@ -12,6 +12,7 @@
  *
  * @packageDocumentation
  */
+import { parseInjectCommand, parseInjectResult } from '../shared/inject.js';
 import { PANEL_PORT_PREFIX, RELAY_PORT, type PanelCommand, type PanelMessage, type RelayCommand, type RelayMessage, type RelayStats, type WireChunk } from '../shared/messages.js';
 
 /** What the router tells deep mode (deep.ts); every call names the tab of the panel's own port. */
@@ -22,6 +23,11 @@ export interface PanelHooks {
   command(tabId: number, command: Extract<PanelCommand, { type: 'deep' }>): void;
   /** The tab's last panel went away. */
   lastGone(tabId: number): void;
+  /**
+   * Whether a panel of the tab may send frames on the page's sockets (replay into the page):
+   * '' when it may, else why not. Only deep mode allows it.
+   */
+  injectRefusal(tabId: number): string;
 }
 
 /** The part of `chrome.runtime.Port` the router uses. */
@@ -117,6 +123,9 @@ export class Router {
       }
       this.#toPanels(tab, { type: 'document', frameId: entry.frameId, url: entry.url, doc: entry.doc });
       entry.port.postMessage((this.#fullCapture.has(tab) ? { type: 'subscribe', full: true } : { type: 'subscribe' }) satisfies RelayCommand);
+    } else if (message.type === 'injected' && entry.doc !== null) {
+      const result = parseInjectResult(message);
+      if (result !== null) this.#toPanels(tab, { type: 'injected', doc: entry.doc, ...result });
     } else if (message.type === 'events' && entry.doc !== null) {
       // frameId and url come from the browser; doc must match what this port announced.
       this.#toPanels(tab, {
@@ -160,11 +169,32 @@ export class Router {
       for (const entry of this.#relays.get(tab) ?? []) {
         if (entry.doc === command['doc']) entry.port.postMessage({ type: 'ack', n: command['n'] as number } satisfies RelayCommand);
       }
+    } else if (command['type'] === 'inject') {
+      this.#inject(tab, command);
     } else if (command['type'] === 'capture' && typeof command['full'] === 'boolean') {
       if (command['full']) this.#fullCapture.add(tab);
       else this.#fullCapture.delete(tab);
       for (const entry of this.#relays.get(tab) ?? []) entry.port.postMessage({ type: 'capture', full: command['full'] } satisfies RelayCommand);
     }
+  }
+
+  /** A panel's inject: forwarded to the relay of its document, or answered with why not. */
+  #inject(tab: TabId, value: Readonly<Record<string, unknown>>): void {
+    const doc = value['doc'];
+    const command = parseInjectCommand(value);
+    if (command === null || typeof doc !== 'string') {
+      const id = value['id'];
+      if (typeof id === 'string' && id.length <= 80 && typeof doc === 'string') this.#toPanels(tab, { type: 'injected', doc: doc.slice(0, 128), id, ok: false, error: 'malformed inject command', buffered: 0 });
+      return;
+    }
+    const refused = this.hooks?.injectRefusal(tab) ?? 'this build cannot replay into the page';
+    const entry = refused === '' ? [...(this.#relays.get(tab) ?? [])].find((e) => e.doc === doc) : undefined;
+    if (entry === undefined) {
+      const error = refused !== '' ? refused : 'the document is gone (navigated or closed)';
+      this.#toPanels(tab, { type: 'injected', doc, id: command.id, ok: false, error, buffered: 0 });
+      return;
+    }
+    entry.port.postMessage(command satisfies RelayCommand);
   }
 
   #sleepRelays(tab: TabId): void {

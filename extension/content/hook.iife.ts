@@ -42,7 +42,8 @@ import {
   MAX_PROTOCOLS,
   MAX_TEXT_CHARS,
 } from '../shared/limits.js';
-import { claimChannel, CONFIG_SUFFIX, type FrameDirection, type PageDetail, type PageEvent } from '../shared/messages.js';
+import type { InjectResult } from '../shared/inject.js';
+import { claimChannel, CONFIG_SUFFIX, INJECT_SUFFIX, INJECTED_SUFFIX, type FrameDirection, type PageDetail, type PageEvent } from '../shared/messages.js';
 
 const HOOK_KEY = '__CLASP_DEVTOOLS_HOOK__';
 
@@ -72,6 +73,7 @@ const HOOK_KEY = '__CLASP_DEVTOOLS_HOOK__';
   const nativeProto = NativeWS.prototype;
   const nativeSend = nativeProto.send;
   const readyStateOf = getterOf(nativeProto, 'readyState');
+  const bufferedOf = getterOf(nativeProto, 'bufferedAmount');
   const urlOf = getterOf(nativeProto, 'url');
   const protocolOf = getterOf(nativeProto, 'protocol');
   const dispatch = EventTarget.prototype.dispatchEvent;
@@ -105,6 +107,9 @@ const HOOK_KEY = '__CLASP_DEVTOOLS_HOOK__';
   const mapGet = Map.prototype.get;
   const mapSet = Map.prototype.set;
   const mapHas = Map.prototype.has;
+  const mapDelete = Map.prototype.delete;
+  const NativeWeakRef = WeakRef;
+  const deref = WeakRef.prototype.deref;
   const NativeWeakMap = WeakMap;
   const weakGet = WeakMap.prototype.get;
   const weakSet = WeakMap.prototype.set;
@@ -123,6 +128,8 @@ const HOOK_KEY = '__CLASP_DEVTOOLS_HOOK__';
   };
 
   const socketIds = new NativeWeakMap<object, string>();
+  /** Open wrapped sockets by connection id, for replay into the page (inject); weak, never kept alive. */
+  const socketsByCid = new NativeMap<string, WeakRef<WebSocket>>();
   const transportToCid = new NativeMap<string, { cid: string; wrapped: boolean }>();
   let seq = 0;
   let nextSocket = 1;
@@ -225,7 +232,14 @@ const HOOK_KEY = '__CLASP_DEVTOOLS_HOOK__';
     return out;
   };
 
-  const frame = (cid: string, dir: FrameDirection, data: unknown, page: boolean): void => {
+  /** A page-dispatched (PAGE) or replayed (REPLAY) event gets its flag; everything else is traffic (NONE). */
+  const NONE = 0;
+  const PAGE = 1;
+  const REPLAY = 2;
+  type Mark = typeof NONE | typeof PAGE | typeof REPLAY;
+  const marked = <E extends PageEvent>(event: E, mark: Mark): E => (mark === PAGE ? { ...event, page: true } : mark === REPLAY ? { ...event, replay: true } : event);
+
+  const frame = (cid: string, dir: FrameDirection, data: unknown, mark: Mark): void => {
     const s = ++seq; // order and time are taken now, even when a Blob is read later
     const t = now();
     const frameCap = full ? MAX_FRAME_BYTES : DISPLAY_FRAME_BYTES;
@@ -234,16 +248,16 @@ const HOOK_KEY = '__CLASP_DEVTOOLS_HOOK__';
       // Cut here, not in the relay: the cross-world clone then copies only what is kept.
       const text = data.length > cap ? (apply(strSlice, data, [0, cap]) as string) : data;
       const event = { k: 'frame', seq: s, t, cid, dir, text, size: data.length } as const;
-      push(page ? { ...event, page: true } : event, text.length * 2);
+      push(marked(event, mark), text.length * 2);
     } else if (binaryOf(data)) {
       const size = payloadLength;
       // Only well-formed frames go into the block; a bad direction (from a transport's report) is
-      // forwarded as an object, so the relay refuses and counts it. Page-dispatched ones carry a flag.
-      if (size > HOOK_ARENA_FRAME_BYTES || (dir !== 'in' && dir !== 'out') || page) {
+      // forwarded as an object, so the relay refuses and counts it. Page-dispatched and replayed ones carry a flag.
+      if (size > HOOK_ARENA_FRAME_BYTES || (dir !== 'in' && dir !== 'out') || mark !== NONE) {
         const take = size < frameCap ? size : frameCap;
         const bytes = copyPayload(take);
         const event = { k: 'frame', seq: s, t, cid, dir, bytes, size } as const;
-        push(page ? { ...event, page: true } : event, take);
+        push(marked(event, mark), take);
         return;
       }
       if (!block.fits(size) || (cids.length >= MAX_BLOCK_CIDS && cid !== lastCid && !apply(mapHas, cidIndex, [cid]))) flush();
@@ -268,7 +282,7 @@ const HOOK_KEY = '__CLASP_DEVTOOLS_HOOK__';
           if (settled) return;
           settled = true;
           const event = { k: 'frame', seq: s, t, cid, dir, bytes, size } as const;
-          push(page ? { ...event, page: true } : event, apply(abLength, bytes, NO_ARGS) as number);
+          push(marked(event, mark), apply(abLength, bytes, NO_ARGS) as number);
         },
         () => {
           if (settled) return;
@@ -318,10 +332,11 @@ const HOOK_KEY = '__CLASP_DEVTOOLS_HOOK__';
       pageDispatched(cid, 'message'); // a plain Event named 'message'
       return;
     }
-    frame(cid, 'in', data, page);
+    frame(cid, 'in', data, page ? PAGE : NONE);
   };
 
   const onClose = (cid: string, event: Event): void => {
+    if (event.isTrusted === true) apply(mapDelete, socketsByCid, [cid]);
     if (event.isTrusted !== true) {
       let detail = '';
       try {
@@ -346,6 +361,7 @@ const HOOK_KEY = '__CLASP_DEVTOOLS_HOOK__';
   const observe = (socket: WebSocket, protocols: unknown): string => {
     const cid = `w${nextSocket++}`;
     apply(weakSet, socketIds, [socket, cid]);
+    apply(mapSet, socketsByCid, [cid, new NativeWeakRef(socket)]);
     let list: string[];
     try {
       list = protocolList(protocols);
@@ -381,12 +397,62 @@ const HOOK_KEY = '__CLASP_DEVTOOLS_HOOK__';
       apply(nativeSend, this, [data]); // throws exactly as native (e.g. InvalidStateError while CONNECTING)
       if (!wasOpen) return; // a send on a closing/closed socket never reaches the wire
       const cid = (apply(weakGet, socketIds, [this]) as string | undefined) ?? observe(this, undefined);
-      frame(cid, 'out', data, false);
+      frame(cid, 'out', data, NONE);
     },
   };
   defineProperty(nativeProto, 'send', { ...describe(nativeProto, 'send'), value: patched.send });
   defineProperty(nativeProto, 'constructor', { ...describe(nativeProto, 'constructor'), value: WrappedWebSocket });
   defineProperty(win, 'WebSocket', { ...describe(win, 'WebSocket'), value: WrappedWebSocket });
+
+  // Replay into the page (deep mode, see shared/inject.ts): only the relay knows this event name.
+  // The detail is the relay's object cloned into this world: only its own data properties are read.
+  const own = (object: object, key: string): unknown => describe(object, key)?.value;
+  const answer = (result: InjectResult): void => {
+    const init = { bubbles: false, cancelable: false, composed: false, detail: result };
+    setPrototypeOf(init, null);
+    apply(dispatch, doc, [new CustomEvt(eventName + INJECTED_SUFFIX, init)]);
+  };
+  /** Sends `data` (undefined: a probe that sends nothing) on socket `cid` and says what happened. */
+  const inject = (id: string, cid: string, data: ArrayBuffer | string | undefined): InjectResult => {
+    const ref = apply(mapGet, socketsByCid, [cid]) as WeakRef<WebSocket> | undefined;
+    const socket = ref === undefined ? undefined : (apply(deref, ref, NO_ARGS) as WebSocket | undefined);
+    if (socket === undefined) return { id, ok: false, error: `no open socket ${cid} in this document`, buffered: 0 };
+    const state = apply(readyStateOf, socket, NO_ARGS) as number;
+    if (state !== 1) return { id, ok: false, error: `socket ${cid} is not open (readyState ${state})`, buffered: 0 };
+    if (data !== undefined) {
+      try {
+        apply(nativeSend, socket, [data]); // the captured native send: a page's replaced `send` never runs
+      } catch {
+        return { id, ok: false, error: `the browser refused the frame on socket ${cid}`, buffered: 0 };
+      }
+      frame(cid, 'out', data, REPLAY);
+    }
+    return { id, ok: true, error: '', buffered: apply(bufferedOf, socket, NO_ARGS) as number };
+  };
+  apply(addListener, doc, [
+    eventName + INJECT_SUFFIX,
+    (event: Event) => {
+      let raw: unknown;
+      try {
+        raw = apply(detailOf, event, NO_ARGS);
+      } catch {
+        return; // not a CustomEvent
+      }
+      if (typeof raw !== 'object' || raw === null) return;
+      const id = own(raw, 'id');
+      const cid = own(raw, 'cid');
+      const bytes = own(raw, 'bytes');
+      const text = own(raw, 'text');
+      if (typeof id !== 'string' || typeof cid !== 'string') return;
+      if (typeof text === 'string' || bytes === undefined) return answer(inject(id, cid, typeof text === 'string' ? text : undefined));
+      try {
+        apply(abLength, bytes, NO_ARGS); // throws unless a real ArrayBuffer
+      } catch {
+        return answer({ id, ok: false, error: 'bad payload', buffered: 0 });
+      }
+      answer(inject(id, cid, bytes as ArrayBuffer));
+    },
+  ]);
 
   const fromTransport = (event: ClaspDevtoolsEvent): void => {
     const tid = NativeString(event.id);
@@ -403,7 +469,7 @@ const HOOK_KEY = '__CLASP_DEVTOOLS_HOOK__';
     if (event.kind === 'error') push({ k: 'error', seq: ++seq, t, cid: link.cid, message: NativeString(event.message) });
     else if (event.kind !== 'frame' && event.kind !== 'open' && event.kind !== 'close') throw new TypeError('unknown kind');
     if (link.wrapped) return; // the wrapper already reports this socket's open, frames and close
-    if (event.kind === 'frame') frame(link.cid, event.direction, event.data, false);
+    if (event.kind === 'frame') frame(link.cid, event.direction, event.data, NONE);
     else if (event.kind === 'open') push({ k: 'open', seq: ++seq, t, cid: link.cid, protocol: NativeString(event.protocol) });
     else if (event.kind === 'close') push({ k: 'close', seq: ++seq, t, cid: link.cid, code: event.code, reason: NativeString(event.reason), wasClean: event.wasClean === true });
   };

@@ -14,9 +14,10 @@
  * Named `.iife.ts` for crxjs: it must run synchronously at document_start, before any page script
  * could read the handshake attribute.
  */
-import { CONFIG_SUFFIX, PROTOCOL_VERSION, claimChannel, RELAY_PORT, type RelayCommand, type RelayMessage } from '../shared/messages.js';
+import { CONFIG_SUFFIX, INJECT_SUFFIX, INJECTED_SUFFIX, PROTOCOL_VERSION, claimChannel, RELAY_PORT, type RelayCommand, type RelayMessage } from '../shared/messages.js';
 import { RELAY_FLUSH_MS } from '../shared/limits.js';
 import { RelayCore } from './relay-core.js';
+import { RelayInjector } from './relay-inject.js';
 
 (() => {
   const root = document.documentElement;
@@ -36,6 +37,14 @@ import { RelayCore } from './relay-core.js';
 
   document.addEventListener(eventName, (event) => core.acceptDetail((event as CustomEvent<unknown>).detail));
 
+  // Replay into the page (deep mode): only the hook listens on, and answers on, these names.
+  const injector = new RelayInjector(
+    core.doc,
+    (detail) => document.dispatchEvent(new CustomEvent(eventName + INJECT_SUFFIX, { detail })),
+    (message) => port?.postMessage(message),
+  );
+  document.addEventListener(eventName + INJECTED_SUFFIX, (event) => injector.result((event as CustomEvent<unknown>).detail));
+
   const connect = (): void => {
     if (port !== null) return;
     try {
@@ -46,7 +55,8 @@ import { RelayCore } from './relay-core.js';
     const current = port;
     let keep = true;
     current.onMessage.addListener((message: RelayCommand) => {
-      keep = core.command(message);
+      if (message.type === 'inject') injector.command(message);
+      else keep = core.command(message);
     });
     current.onDisconnect.addListener(() => {
       if (port === current) port = null;

@@ -12,6 +12,7 @@
  * @packageDocumentation
  */
 import type { FrameDirection } from '../../src/transport/devtools-hook.js';
+import type { InjectCommand, InjectResult } from './inject.js';
 
 /** Version of the relay ↔ service worker ↔ panel messages. */
 export const PROTOCOL_VERSION = 2;
@@ -42,6 +43,12 @@ export function claimChannel(root: Element): string {
  * on, a boolean). Only the two content scripts know the secret it follows.
  */
 export const CONFIG_SUFFIX = ':config';
+
+/** Suffix of the event name on which the relay asks the hook to send a frame (inject.ts, `InjectDetail`). */
+export const INJECT_SUFFIX = ':inject';
+
+/** Suffix of the event name on which the hook answers an inject (inject.ts, `InjectResult`). */
+export const INJECTED_SUFFIX = ':injected';
 
 /** Port name of a relay (content script). */
 export const RELAY_PORT = 'relay';
@@ -100,6 +107,12 @@ export interface FrameEvent<B = ArrayBuffer> extends PageEventBase {
    * shown marked as page-dispatched. Absent on real frames.
    */
   readonly page?: true;
+  /**
+   * Added in issue 16: true when DevTools sent this frame on the socket (a replay into the page's
+   * connection, see inject.ts): real traffic, shown marked as replayed. Only the hook's own inject
+   * path sets it; absent on the page's frames.
+   */
+  readonly replay?: true;
 }
 
 /** The connection closed. */
@@ -191,7 +204,9 @@ export type RelayMessage =
       readonly backlog: boolean;
       readonly chunks: readonly WireChunk[];
       readonly stats: RelayStats;
-    };
+    }
+  /** Added in issue 16: what became of an `inject` (the hook's answer, checked by the relay). */
+  | ({ readonly type: 'injected'; readonly doc: string } & InjectResult);
 
 /**
  * Service worker → relay.
@@ -208,7 +223,9 @@ export type RelayCommand =
   | { readonly type: 'subscribe'; readonly full?: boolean }
   | { readonly type: 'dormant' }
   | { readonly type: 'ack'; readonly n: number }
-  | { readonly type: 'capture'; readonly full: boolean };
+  | { readonly type: 'capture'; readonly full: boolean }
+  /** Added in issue 16: send one frame on one of the document's sockets (replay into the page, deep mode only). */
+  | InjectCommand;
 
 /** Service worker → panel. `frameId` and `url` come from the browser (`port.sender`), not the page. */
 export type PanelMessage =
@@ -235,7 +252,9 @@ export type PanelMessage =
    * .inspectedWindow.reload()`). Sent again whenever a panel connects while it holds; a later
    * `document` message means a relay did connect. `detail` is Chrome's error text.
    */
-  | { readonly type: 'no-content-script'; readonly detail: string };
+  | { readonly type: 'no-content-script'; readonly detail: string }
+  /** Added in issue 16: what became of an `inject` of document `doc` (sent to every panel of the tab; ids are per panel). */
+  | ({ readonly type: 'injected'; readonly doc: string } & InjectResult);
 
 /**
  * Deep mode (chrome.debugger) of one tab, as the service worker reports it to that tab's panels:
@@ -256,4 +275,10 @@ export type DeepState = 'unavailable' | 'off' | 'attaching' | 'on' | 'cancelled'
 export type PanelCommand =
   | { readonly type: 'deep'; readonly on: boolean }
   | { readonly type: 'ack'; readonly doc: string; readonly n: number }
-  | { readonly type: 'capture'; readonly full: boolean };
+  | { readonly type: 'capture'; readonly full: boolean }
+  /**
+   * Added in issue 16: send one frame on socket `cid` of document `doc`. The service worker takes it
+   * only while the tab is in deep mode; otherwise, or when the document is gone, the panel gets an
+   * `injected` with the reason.
+   */
+  | (InjectCommand & { readonly doc: string });

@@ -33,6 +33,16 @@ describe('parsePageEvent', () => {
     expect(notFlagged.ok && 'page' in notFlagged.event).toBe(false);
   });
 
+  test('keeps the replay flag of frames (never together with page-dispatched), and nothing else of it', () => {
+    const replayed = parsePageEvent({ k: 'frame', ...header, dir: 'out', bytes: new ArrayBuffer(2), size: 2, replay: true });
+    expect(replayed).toMatchObject({ ok: true, event: { replay: true } });
+    const both = parsePageEvent({ k: 'frame', ...header, dir: 'in', text: 'x', size: 1, page: true, replay: true });
+    expect(both.ok && both.event).toMatchObject({ page: true });
+    expect(both.ok && 'replay' in both.event).toBe(false);
+    const notFlagged = parsePageEvent({ k: 'frame', ...header, dir: 'out', text: 'x', size: 1, replay: 1 });
+    expect(notFlagged.ok && 'replay' in notFlagged.event).toBe(false);
+  });
+
   test('a capped text is a copy of its kept part (the whole original is not kept alive)', () => {
     const long = 'ab'.repeat(MAX_TEXT_CHARS);
     const result = parsePageEvent({ k: 'frame', ...header, dir: 'in', text: long, size: long.length });

@@ -112,11 +112,15 @@ export function parsePageEvent(value: unknown): ParseResult {
   }
 }
 
+/** A frame event without its payload. */
+type FrameHead = Omit<Extract<PageEvent, { k: 'frame' }>, 'text' | 'bytes'>;
+
 function parseFrame(value: Fields, base: { seq: number; t: number; cid: string }): ParseResult {
   const dir = direction(value['dir']);
   const size = count(value['size']);
   if (dir === null || size === null) return { ok: false, reason: 'bad frame' };
-  const head = value['page'] === true ? { k: 'frame', ...base, dir, size, page: true } as const : { k: 'frame', ...base, dir, size } as const;
+  const plain = { k: 'frame', ...base, dir, size } as const;
+  const head: FrameHead = value['page'] === true ? { ...plain, page: true } : value['replay'] === true ? { ...plain, replay: true } : plain;
   const text = value['text'];
   const bytes = value['bytes'];
   if (typeof text === 'string' && bytes === undefined) {
