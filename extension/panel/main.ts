@@ -7,6 +7,7 @@
  */
 import { PanelApp } from './app.js';
 import { originPattern, siteAccessAdvice } from './model/site-access.js';
+import { PageInjector, pageTargets } from './page-replay.js';
 import { openPanelPort } from './port.js';
 import { Recording } from './recording.js';
 import { DeepModeView } from './view/deep-mode.js';
@@ -24,11 +25,24 @@ const recording = new Recording(app.model, (message, isError) => app.report(mess
 app.observers.push({ add: (frames) => recording.append(frames), clear: () => undefined });
 
 addRecordBar(app, recording, () => app.model.topUrl);
-addRecordingsView(app, recording);
-addValuePlot(app);
-
 // chrome.debugger exists only in the deep build flavour (manifest permission "debugger").
 const deepAvailable = typeof (chrome as { debugger?: unknown }).debugger === 'object';
+let deepOn = false;
+const injector = new PageInjector((command) => port.send(command));
+const recordings = addRecordingsView(
+  app,
+  recording,
+  deepAvailable
+    ? {
+        injector,
+        // The service worker checks this again: a panel cannot send without deep mode.
+        refusal: () => (deepOn ? '' : 'turn on Deep mode first'),
+        targets: () => pageTargets(app.model.connections.values()),
+      }
+    : null,
+);
+addValuePlot(app);
+
 const deep = new DeepModeView(deepAvailable, (on) => {
   port.send({ type: 'deep', on });
 });
@@ -66,7 +80,12 @@ setTimeout(() => void (relaySeen ? undefined : explainNoCapture(false)), NO_RELA
 const port = openPanelPort(
   chrome.devtools.inspectedWindow.tabId,
   (message) => {
-    if (message.type === 'deep-state') return deep.setState(message.state, message.detail);
+    if (message.type === 'injected') return injector.result(message);
+    if (message.type === 'deep-state') {
+      deepOn = message.state === 'on';
+      recordings.refreshTargets();
+      return deep.setState(message.state, message.detail);
+    }
     if (message.type === 'no-content-script') return void explainNoCapture(true);
     if (message.type === 'document' || message.type === 'events') {
       relaySeen = true;

@@ -12,14 +12,12 @@ import { WasmWebSocketTransport } from '../../src/transport/index.js';
 /** CLASP type code of HELLO. */
 const HELLO = 0x01;
 
-/** A replay started from the panel. */
+/** A replay started from the panel (into a relay URL here, into the page in page-replay.ts). */
 export interface PanelReplay {
   readonly run: ReplayRun;
-  /** Frames the relay sent back (WELCOME, SNAPSHOT, ACK, ...). */
-  readonly answers: () => number;
-  /** Text frames not sent. */
-  readonly skippedText: () => number;
-  /** Settles with the run; the connection is then closed. */
+  /** What the target did and what was not sent, for the final report (`12 answers from the relay; 2 text frames not sent`). */
+  readonly outcome: () => string;
+  /** Settles with the run, once the target has taken every frame (a relay connection is then closed). */
   readonly done: Promise<ReplayResult>;
 }
 
@@ -60,7 +58,8 @@ export async function replayToRelay(log: FrameLog, sessionId: number, url: strin
     },
   });
   const done = run.done.finally(() => void conn.sender.close().catch(() => undefined));
-  return { run, answers: () => answers, skippedText: () => skipped, done };
+  const outcome = (): string => `${answers} answers from the relay${skipped > 0 ? `; ${skipped} text frames not sent (the transport sends binary)` : ''}`;
+  return { run, outcome, done };
 }
 
 /** `123 / 456 frames, 0:12.0 of 1:00` for a progress event. */

@@ -45,6 +45,7 @@ export const UIStrings = {
   fullCapture: 'Full capture',
   fullCaptureHelp: 'Keep whole frames up to 1 MiB (default: the first 64 KiB of a bigger frame, which costs the page less). Applies to frames from now on.',
   pageDispatchedNote: 'The page dispatched this message event itself (ws.dispatchEvent): it did not come from the network.',
+  replayedNote: 'DevTools sent this frame on the page\'s socket (a replay of a recording into the page). It went over the network; the page\'s own code did not send it.',
   navigationNote: 'The page navigated here. Frames above belong to the previous page (kept because "Preserve log" is on).',
   noAccessTitle: 'Nothing is captured on this page: ',
   noAccessSite:
@@ -158,6 +159,9 @@ export function navigationLine(url: string): string {
 
 /** Mark in front of the summary of a frame the page dispatched itself. */
 export const PAGE_DISPATCHED_MARK = '[page-dispatched, not traffic]';
+
+/** Prefix of the summary of a frame DevTools sent on the page's socket (replay into the page). */
+export const REPLAYED_MARK = '[replayed by DevTools]';
 
 /** Header of the detail pane. */
 export function detailTitle(type: string, size: number, conn: string): string {

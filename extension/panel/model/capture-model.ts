@@ -319,6 +319,7 @@ export class CaptureModel {
   /** @param payload the frame's bytes, decoded with the other frames of its message (decodePayloads). */
   #frame(conn: ConnectionRecord, event: Extract<WireEvent, { k: 'frame' }>, payload: Uint8Array | Error | undefined): FrameRecord {
     const page = event.page === true;
+    const replayed = !page && event.replay === true;
     if (typeof event.text === 'string') {
       // The page reports a text's size in UTF-16 units or UTF-8 bytes; a whole text is measured
       // here in UTF-8 (what went over the wire, and what export writes).
@@ -326,16 +327,17 @@ export class CaptureModel {
       const bytes = utf8Length(text);
       const truncated = text.length < event.size && bytes < event.size;
       const record: FrameRecord = { id: this.takeId(), conn, dir: event.dir, t: event.t, size: truncated ? event.size : bytes, text, truncated, summary: summarizeText(text) };
-      return page ? { ...record, pageDispatched: true } : record;
+      return page ? { ...record, pageDispatched: true } : replayed ? { ...record, replayed: true } : record;
     }
     if (!(payload instanceof Uint8Array)) return this.#error(conn, event, `unreadable payload: ${payload?.message ?? 'missing'}`);
-    return this.#binary(conn, event.dir, event.t, event.size, payload, page);
+    return this.#binary(conn, event.dir, event.t, event.size, payload, page, replayed);
   }
 
-  #binary(conn: ConnectionRecord, dir: FrameDirection, t: number, size: number, bytes: Uint8Array, page = false): FrameRecord {
+  #binary(conn: ConnectionRecord, dir: FrameDirection, t: number, size: number, bytes: Uint8Array, page = false, replayed = false): FrameRecord {
     if (!conn.clasp && hasMagic(bytes)) conn.clasp = true;
     const { summary, message } = decodeBinary(bytes, conn.clasp);
-    const record = page ? new PageBinaryFrame(this.takeId(), conn, dir, t, size, bytes, summary) : new BinaryFrame(this.takeId(), conn, dir, t, size, bytes, summary);
+    const Kind = page ? PageBinaryFrame : replayed ? ReplayedBinaryFrame : BinaryFrame;
+    const record = new Kind(this.takeId(), conn, dir, t, size, bytes, summary);
     // A frame the page dispatched itself is not traffic: it never changes the state view.
     if (message !== undefined && !page) this.onMessage(record, message);
     return record;
@@ -403,6 +405,13 @@ class BinaryFrame implements FrameRecord {
 /** A binary frame the page dispatched itself (`ws.dispatchEvent`): listed marked, never traffic. */
 class PageBinaryFrame extends BinaryFrame {
   get pageDispatched(): true {
+    return true;
+  }
+}
+
+/** A binary frame DevTools sent on the page's socket (replay into the page): traffic, listed marked. */
+class ReplayedBinaryFrame extends BinaryFrame {
+  get replayed(): true {
     return true;
   }
 }

@@ -82,6 +82,24 @@ describe('small defects', () => {
     expect(rowFields(rowContent(rowTexts(frames[0]!, undefined)).line)[8]).toMatch(/^\[page-dispatched, not traffic\] \/fake = 1/);
   });
 
+  test('a frame DevTools replayed into the page is marked in its row and, being traffic, reaches the state view', () => {
+    const m = new CaptureModel();
+    const decoded: unknown[] = [];
+    m.onMessage = (_f, message) => decoded.push(message);
+    const set = encode({ type: 'SET', address: '/replayed', value: 2 });
+    const { frames } = m.ingest(batch([
+      { n: 1, k: 'conn', seq: 1, t: 1, cid: 'w1', url: 'ws://x/', protocols: ['clasp'], source: 'websocket', attempt: 0 },
+      { n: 2, k: 'frame', seq: 2, t: 2, cid: 'w1', dir: 'out', bytes: b64(set), size: set.length, replay: true },
+      { n: 3, k: 'frame', seq: 3, t: 3, cid: 'w1', dir: 'out', text: 'again', size: 5, replay: true },
+      { n: 4, k: 'frame', seq: 4, t: 4, cid: 'w1', dir: 'out', bytes: b64(set), size: set.length },
+    ]));
+    expect(frames.map((f) => f.replayed === true)).toEqual([true, true, false]);
+    expect(frames.some((f) => f.pageDispatched === true)).toBe(false);
+    expect(decoded).toHaveLength(2);
+    expect(rowFields(rowContent(rowTexts(frames[0]!, undefined)).line)[8]).toMatch(/^\[replayed by DevTools\] \/replayed = 2/);
+    expect(rowFields(rowContent(rowTexts(frames[1]!, undefined)).line)[8]).toMatch(/^\[replayed by DevTools\] again/);
+  });
+
   test('the navigation marker passes every filter and names the new page', () => {
     const m = new CaptureModel();
     const marker = m.navigationMarker('d2', 'https://app.test/next', 5);

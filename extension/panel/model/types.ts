@@ -75,5 +75,7 @@ export interface FrameRecord {
    * traffic. Listed marked; it never changes the state view.
    */
   readonly pageDispatched?: true;
+  /** DevTools sent this frame on the page's socket (a replay into the page): real traffic, listed marked. */
+  readonly replayed?: true;
   readonly summary: FrameSummary;
 }

@@ -76,7 +76,7 @@ export class DetailView {
     }
     const conn = frame.conn.name ?? `${frame.conn.label} ${frame.conn.url}`;
     setEscapedText(this.#title, detailTitle(frame.summary.type ?? frame.summary.kind, frame.size, conn));
-    const pageNote = frame.pageDispatched === true ? [UIStrings.pageDispatchedNote] : [];
+    const pageNote = frame.pageDispatched === true ? [UIStrings.pageDispatchedNote] : frame.replayed === true ? [UIStrings.replayedNote] : [];
     if (frame.text !== undefined) return this.#showText(frame.text, frame.truncated, pageNote);
     const bytes = frame.bytes ?? new Uint8Array(0);
     const notes: string[] = pageNote;

@@ -10,7 +10,7 @@ import { typeKey } from '../model/filter.js';
 import type { FrameList } from '../model/frame-list.js';
 import { frameLine } from '../model/summarize.js';
 import type { FrameRecord } from '../model/types.js';
-import { PAGE_DISPATCHED_MARK, truncatedMark } from '../strings.js';
+import { PAGE_DISPATCHED_MARK, REPLAYED_MARK, truncatedMark } from '../strings.js';
 import { setRangedText } from './escaped-text.js';
 import { COLUMNS, fitColumn, rowLine, rowLineRanged } from './row-text.js';
 import { VirtualList } from './virtual-list.js';
@@ -24,6 +24,7 @@ export function rowTexts(frame: FrameRecord, prev: FrameRecord | undefined): str
   let line = frameLine(frame);
   if (frame.truncated) line = `${truncatedMark(frame.size)} ${line}`;
   if (frame.pageDispatched === true) line = `${PAGE_DISPATCHED_MARK} ${line}`;
+  if (frame.replayed === true) line = `${REPLAYED_MARK} ${line}`;
   return [
     formatClock(frame.t),
     prev === undefined ? '' : formatDelta(frame.t - prev.t),
@@ -138,7 +139,7 @@ export class FrameTable {
     const prev = index > 0 ? this.#frames.visibleAt(index - 1) : undefined;
     const key = typeKey(frame);
     const { line, ranges } = rowContent(rowTexts(frame, prev));
-    const className = `row dir-${frame.dir} ${typeClass(key)}${frame.pageDispatched === true ? ' page-dispatched' : ''}${frame.id === this.#selectedId ? ' selected' : ''}`;
+    const className = `row dir-${frame.dir} ${typeClass(key)}${frame.pageDispatched === true ? ' page-dispatched' : ''}${frame.replayed === true ? ' replayed' : ''}${frame.id === this.#selectedId ? ' selected' : ''}`;
     // Under a stream every row is redrawn on each render: only the DOM writes that change something
     // are made (each write invalidates style and layout of the row). A row with escapes (rare) is
     // text and spans; its cache key also names where the escapes are.

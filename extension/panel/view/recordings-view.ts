@@ -2,8 +2,8 @@
  * The Recordings tab: the recording state while recording (frames, bytes, dropped), the sessions in
  * the panel's frame log (name, start, duration, frames, bytes, connections) with Open, Replay,
  * Rename, Export NDJSON / HAR and Delete, the retention setting (applied when the panel opens,
- * when a recording stops and when changed), and the replay bar (relay URL, speed, pause, stop,
- * progress).
+ * when a recording stops and when changed), and the replay bar (target: a relay URL or, in deep
+ * mode, one of the page's own sockets; speed, pause, stop, progress).
  *
  * Opening reads the session through `FrameLog.batches` one page of {@link OPEN_PAGE_FRAMES} at a
  * time (a cursor on seq; "Next page" reads on) into the Frames tab as an imported document, so the
@@ -15,6 +15,8 @@ import {
   loadRetention, OPEN_PAGE_FRAMES, parseRetention, recordingStateText, REPLAY_SPEEDS, RETENTION_KEY, sessionRow, speedLabel, storeText, toRetention,
   type RetentionSetting,
 } from '../model/recordings-model.js';
+import { escapeInvisible } from '../model/escape.js';
+import { replayToPage, type PageReplayContext, type PageTarget } from '../page-replay.js';
 import { progressText, replayToRelay, type PanelReplay } from '../recordings-replay.js';
 import { download, type Recording } from '../recording.js';
 
@@ -22,6 +24,8 @@ const STYLE = `
 .recordings-view { padding: 6px 8px; overflow: auto; display: flex; flex-direction: column; gap: 6px; }
 .recordings-view .retention input, .recordings-view .replay-bar select { width: 6em; }
 .recordings-view .replay-url { width: 18em; }
+.recordings-view .replay-target { max-width: 28em; }
+.recordings-view .replay-hint { color: var(--muted, #888); margin-left: 6px; }
 .recordings-view .replay-progress { width: 12em; vertical-align: middle; margin: 0 6px; }
 .recordings-view table.recordings { border-collapse: collapse; width: 100%; }
 .recordings-view th, .recordings-view td { text-align: left; padding: 2px 8px 2px 0; white-space: nowrap; border-bottom: 1px solid var(--border, #8884); }
@@ -54,6 +58,8 @@ export class RecordingsView {
   readonly #mb = el('input', 'retention-mb');
   readonly #days = el('input', 'retention-days');
   readonly #rows = el('tbody', 'recordings-rows');
+  readonly #target = el('select', 'replay-target');
+  readonly #targetHint = el('span', 'replay-hint');
   readonly #url = el('input', 'replay-url');
   readonly #speed = el('select', 'replay-speed');
   readonly #pause = button('replay-pause', 'Pause', () => this.#togglePause());
@@ -69,9 +75,13 @@ export class RecordingsView {
   /** Next seq to read of the session opened last, for "Next page". */
   #cursor: { sessionId: number; fromSeq: number; doc: string } | null = null;
 
+  /**
+   * @param page replay into the inspected page's sockets (deep mode); null: relay URLs only.
+   */
   constructor(
     readonly app: PanelApp,
     readonly recording: Recording,
+    readonly page: PageReplayContext | null = null,
   ) {
     this.#mb.type = this.#days.type = 'number';
     this.#mb.min = this.#days.min = '0';
@@ -87,7 +97,12 @@ export class RecordingsView {
     retention.append('Keep at most ', this.#mb, ' MB and ', this.#days, ' days of recordings (0 = no limit) ',
       button('retention-apply', 'Apply', () => void this.#applySetting()), this.#store);
     const replay = el('div', 'replay-bar');
-    replay.append('Replay into ', this.#url, ' at ', this.#speed, ' ', this.#pause, this.#stop, this.#progress, this.#replayStatus);
+    replay.append('Replay into ', this.#target, ' ', this.#url, ' at ', this.#speed, ' ', this.#pause, this.#stop, this.#progress, this.#replayStatus, this.#targetHint);
+    this.#target.addEventListener('change', () => this.#showTarget());
+    // The page's sockets come and go: the menu is rebuilt whenever it is about to be used.
+    this.#target.addEventListener('pointerdown', () => this.refreshTargets());
+    this.#target.addEventListener('focus', () => this.refreshTargets());
+    this.refreshTargets();
     const table = el('table', 'recordings');
     const head = table.createTHead().insertRow();
     for (const h of ['Name', 'Started', 'Duration', 'Frames', 'Bytes', 'Connections', '']) head.append(el('th', '', h));
@@ -234,16 +249,55 @@ export class RecordingsView {
     }
   }
 
+  /**
+   * Rebuilds the target menu: a relay URL, then the page's open sockets (enabled only when replay
+   * into the page is possible; the hint says why not). The selection is kept while its socket is open.
+   */
+  refreshTargets(): void {
+    const selected = this.#target.value;
+    const options = [new Option('a relay URL', 'relay')];
+    const refusal = this.page === null ? 'replay into the page needs the deep build of the extension' : this.page.refusal();
+    for (const { target, label } of this.page?.targets() ?? []) {
+      const option = new Option(`this page: ${escapeInvisible(label).slice(0, 120)}`, `page:${target.doc}/${target.cid}`);
+      option.disabled = refusal !== '';
+      option.dataset['doc'] = target.doc;
+      option.dataset['cid'] = target.cid;
+      options.push(option);
+    }
+    this.#target.replaceChildren(...options);
+    const keep = options.find((o) => o.value === selected && !o.disabled);
+    this.#target.value = keep?.value ?? 'relay';
+    this.#targetHint.textContent = refusal !== '' ? `(into this page's own connections: ${refusal})` : options.length === 1 ? '(this page has no open socket to replay into)' : '';
+    this.#showTarget();
+  }
+
+  /** The page socket selected, or null for a relay URL. */
+  #pageTarget(): PageTarget | null {
+    const option = this.#target.selectedOptions[0];
+    const doc = option?.dataset['doc'];
+    const cid = option?.dataset['cid'];
+    return doc === undefined || cid === undefined ? null : { doc, cid };
+  }
+
+  #showTarget(): void {
+    this.#url.hidden = this.#pageTarget() !== null;
+  }
+
   async #startReplay(sessionId: number, total: number): Promise<void> {
     if (this.#replay !== null) return this.app.report('a replay is running: stop it first', true);
     const abort = new AbortController();
+    const target = this.#pageTarget();
+    const into = target === null ? this.#url.value.trim() : (this.#target.selectedOptions[0]?.textContent ?? 'the page');
     try {
       const log = await this.recording.log();
       this.#replayAbort = abort;
       // Stop works while connecting too: the replay then ends before its first frame.
       this.#stop.disabled = false;
-      this.#replayStatus.textContent = `connecting to ${this.#url.value.trim()} …`;
-      const replay = await replayToRelay(log, sessionId, this.#url.value.trim(), Number(this.#speed.value), abort.signal);
+      this.#replayStatus.textContent = `connecting to ${into} …`;
+      const replay =
+        target === null || this.page === null
+          ? await replayToRelay(log, sessionId, into, Number(this.#speed.value), abort.signal)
+          : replayToPage(log, sessionId, target, this.page.injector, Number(this.#speed.value), abort.signal);
       this.#replay = replay;
       this.#pause.disabled = false;
       this.#replayStatus.textContent = `replaying recording ${sessionId} …`;
@@ -254,8 +308,7 @@ export class RecordingsView {
         this.#replayStatus.textContent = progressText(p, total);
       });
       const result = await replay.done;
-      const skipped = replay.skippedText();
-      this.app.report(`replayed ${result.frames} frames of recording ${sessionId} into ${this.#url.value}; lateness p99 ${result.lateness.p99.toFixed(1)} ms, max ${result.lateness.max.toFixed(1)} ms; ${replay.answers()} answers${skipped > 0 ? `; ${skipped} text frames not sent` : ''}`);
+      this.app.report(`replayed ${result.frames} frames of recording ${sessionId} into ${into}; lateness p99 ${result.lateness.p99.toFixed(1)} ms, max ${result.lateness.max.toFixed(1)} ms; ${replay.outcome()}`);
     } catch (error) {
       if (abort.signal.aborted) this.app.report(`replay of recording ${sessionId} stopped`);
       else this.#fail('replay')(error);
@@ -325,8 +378,8 @@ export class RecordingsView {
 }
 
 /** Adds the Recordings tab to the panel. */
-export function addRecordingsView(app: PanelApp, recording: Recording): RecordingsView {
-  const view = new RecordingsView(app, recording);
+export function addRecordingsView(app: PanelApp, recording: Recording, page: PageReplayContext | null = null): RecordingsView {
+  const view = new RecordingsView(app, recording, page);
   app.main.append(view.element);
   app.tabs.add({ id: 'recordings', label: 'Recordings', view: view.element });
   const onChange = app.tabs.onChange;

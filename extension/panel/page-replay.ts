@@ -1,0 +1,222 @@
+/**
+ * Replays a recording into one of the inspected page's own sockets (deep mode; the path and its
+ * checks are in shared/inject.ts). The page's connection already had its HELLO and WELCOME, so
+ * recorded HELLO frames are skipped and counted; text frames go as text.
+ *
+ * Pacing: up to {@link INJECT_WINDOW_FRAMES} frames or {@link INJECT_WINDOW_BYTES} bytes are on
+ * their way to the page at once (the replay's schedule is kept; a round trip through the service
+ * worker is not waited for per frame). When the socket's `bufferedAmount` passes
+ * {@link PAGE_BUFFER_HIGH} (the network is slower than the replay), the replay waits until it drains,
+ * so a fast replay never piles megabytes into the page. The first failure (socket closed, document
+ * gone, deep mode stopped, no answer within {@link INJECT_TIMEOUT_MS}) ends the replay with that
+ * reason: no later frame is sent, so nothing goes out of order.
+ */
+import { replaySession, type FrameLog, type ReplayResult } from '../../src/recorder/index.js';
+import type { InjectResult } from '../shared/inject.js';
+import { DEEP_SOURCE, type PanelCommand, type PanelMessage } from '../shared/messages.js';
+import { bytesToBase64 } from '../shared/validate.js';
+import type { ConnectionRecord } from './model/types.js';
+import type { PanelReplay } from './recordings-replay.js';
+import { IMPORT_DOC_PREFIX } from './recording.js';
+
+/** Frames sent to the page and not yet answered, at most. */
+export const INJECT_WINDOW_FRAMES = 64;
+
+/** Bytes sent to the page and not yet answered, at most (1 MiB). */
+export const INJECT_WINDOW_BYTES = 1 << 20;
+
+/** The page socket's `bufferedAmount` above which the replay waits for it to drain (1 MiB). */
+export const PAGE_BUFFER_HIGH = 1 << 20;
+
+/** An inject with no answer after this long fails the replay (the page is frozen or gone), in ms. */
+export const INJECT_TIMEOUT_MS = 10_000;
+
+/** How often a replay waiting for the page socket to drain asks again, in ms. */
+const DRAIN_POLL_MS = 20;
+
+/** CLASP type code of HELLO. */
+const HELLO = 0x01;
+
+const utf8 = new TextDecoder();
+
+/** A socket of the inspected page, as the hook names it. */
+export interface PageTarget {
+  /** The document's id (from the relay). */
+  readonly doc: string;
+  /** The hook's connection id (`w<n>`). */
+  readonly cid: string;
+}
+
+interface Pending {
+  readonly resolve: (result: InjectResult) => void;
+  readonly timer: ReturnType<typeof setTimeout>;
+}
+
+/** Sends injects over the panel port and matches the answers to them (one per panel). */
+export class PageInjector {
+  readonly #prefix = crypto.randomUUID().slice(0, 13);
+  #next = 0;
+  readonly #pending = new Map<string, Pending>();
+
+  /** @param post sends one command on the panel port. */
+  constructor(readonly post: (command: PanelCommand) => void) {}
+
+  /** Injects awaiting their answer. */
+  get pending(): number {
+    return this.#pending.size;
+  }
+
+  /** Takes an `injected` message from the service worker (answers to another panel's ids are ignored). */
+  result(message: Extract<PanelMessage, { type: 'injected' }>): void {
+    const pending = this.#pending.get(message.id);
+    if (pending === undefined) return;
+    this.#pending.delete(message.id);
+    clearTimeout(pending.timer);
+    pending.resolve({ id: message.id, ok: message.ok === true, error: String(message.error), buffered: Number(message.buffered) || 0 });
+  }
+
+  /**
+   * Sends one frame (`bytes` or `text`) or, with neither, a probe of the socket's `bufferedAmount`.
+   * @returns the page's answer; a failure is an answer with `ok: false`, never a rejection.
+   */
+  request(target: PageTarget, payload: { readonly bytes?: Uint8Array; readonly text?: string }): Promise<InjectResult> {
+    const id = `${this.#prefix}-${++this.#next}`;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.#pending.delete(id);
+        resolve({ id, ok: false, error: `the page did not answer within ${INJECT_TIMEOUT_MS / 1000} s`, buffered: 0 });
+      }, INJECT_TIMEOUT_MS);
+      this.#pending.set(id, { resolve, timer });
+      const base = { type: 'inject', doc: target.doc, id, cid: target.cid } as const;
+      try {
+        if (payload.bytes !== undefined) this.post({ ...base, bytes: bytesToBase64(payload.bytes) });
+        else if (payload.text !== undefined) this.post({ ...base, text: payload.text });
+        else this.post(base);
+      } catch (error) {
+        this.result({ type: 'injected', doc: target.doc, id, ok: false, error: `the panel lost its port: ${String(error)}`, buffered: 0 });
+      }
+    });
+  }
+}
+
+/** The windowed sink of one replay into one page socket. */
+class PageSink {
+  #inflight = 0;
+  #inflightBytes = 0;
+  #buffered = 0;
+  #failure: Error | null = null;
+  #wake: (() => void)[] = [];
+  sent = 0;
+
+  constructor(
+    readonly injector: PageInjector,
+    readonly target: PageTarget,
+  ) {}
+
+  /** Sends one frame within the window; throws the first failure of any earlier frame. */
+  async send(payload: { bytes?: Uint8Array; text?: string }, size: number): Promise<void> {
+    this.#check();
+    while (this.#inflight > 0 && (this.#inflight >= INJECT_WINDOW_FRAMES || this.#inflightBytes + size > INJECT_WINDOW_BYTES)) await this.#answer();
+    this.#check();
+    if (this.#buffered > PAGE_BUFFER_HIGH) await this.#drain();
+    this.#inflight += 1;
+    this.#inflightBytes += size;
+    void this.injector.request(this.target, payload).then((result) => {
+      this.#inflight -= 1;
+      this.#inflightBytes -= size;
+      if (result.ok) {
+        this.sent += 1;
+        this.#buffered = result.buffered;
+      } else this.#failure ??= new Error(result.error);
+      for (const wake of this.#wake.splice(0)) wake();
+    });
+  }
+
+  /** Waits for every frame's answer. @throws the first failure. */
+  async flush(): Promise<void> {
+    while (this.#inflight > 0) await this.#answer();
+    this.#check();
+  }
+
+  #check(): void {
+    if (this.#failure !== null) throw this.#failure;
+  }
+
+  #answer(): Promise<void> {
+    return new Promise((resolve) => this.#wake.push(resolve));
+  }
+
+  // The network is slower than the replay: wait (answers, then probes) until the socket drains.
+  async #drain(): Promise<void> {
+    await this.flush();
+    while (this.#buffered > PAGE_BUFFER_HIGH) {
+      await new Promise((resolve) => setTimeout(resolve, DRAIN_POLL_MS));
+      const probe = await this.injector.request(this.target, {});
+      if (!probe.ok) throw (this.#failure = new Error(probe.error));
+      this.#buffered = probe.buffered;
+    }
+  }
+}
+
+/**
+ * Replays session `sessionId` (its `out` frames) into the page socket `target` at `speed`.
+ * `done` settles once the page answered for every frame sent.
+ * @throws RecorderError `SessionNotFound` (through `done`).
+ */
+export function replayToPage(log: FrameLog, sessionId: number, target: PageTarget, injector: PageInjector, speed: number, signal: AbortSignal): PanelReplay {
+  const sink = new PageSink(injector, target);
+  let hellos = 0;
+  const run = replaySession(log, sessionId, {
+    speed,
+    signal,
+    send: (bytes, frame) => {
+      if (!frame.text && frame.type === HELLO) {
+        hellos += 1;
+        return;
+      }
+      // A copy: `bytes` is only valid until this returns, and the frame is encoded later.
+      return sink.send(frame.text ? { text: utf8.decode(bytes) } : { bytes: bytes.slice() }, bytes.length);
+    },
+  });
+  const done: Promise<ReplayResult> = run.done.then(
+    async (result) => {
+      await sink.flush();
+      return result;
+    },
+    async (error: unknown) => {
+      await sink.flush().catch(() => undefined);
+      throw error;
+    },
+  );
+  const outcome = (): string => `the page's socket took ${sink.sent} frames${hellos > 0 ? `; ${hellos} HELLO not sent (the connection already has its session)` : ''}`;
+  return { run, outcome, done };
+}
+
+/** A socket the panel can replay into, with its label for the target menu. */
+export interface PageTargetOption {
+  readonly target: PageTarget;
+  readonly label: string;
+}
+
+/** What the Recordings view needs to offer replay into the page. */
+export interface PageReplayContext {
+  readonly injector: PageInjector;
+  /** '' when replay into the page is possible now, else why not (shown to the user). */
+  readonly refusal: () => string;
+  /** The page's open sockets that the hook wrapped (the only ones it can send on). */
+  readonly targets: () => readonly PageTargetOption[];
+}
+
+/**
+ * The open sockets of live documents the hook wrapped (`w<n>`): not imported or deep-mode-only
+ * connections (deep mode sees worker sockets the page hook cannot reach), not closed ones.
+ */
+export function pageTargets(connections: Iterable<ConnectionRecord>): PageTargetOption[] {
+  const out: PageTargetOption[] = [];
+  for (const conn of connections) {
+    const cid = conn.key.slice(conn.doc.length + 1);
+    if (conn.state !== 'open' || !/^w\d+$/.test(cid) || conn.doc.startsWith(IMPORT_DOC_PREFIX) || conn.source === DEEP_SOURCE) continue;
+    out.push({ target: { doc: conn.doc, cid }, label: `${conn.name ?? conn.label} ${conn.url}` });
+  }
+  return out;
+}
