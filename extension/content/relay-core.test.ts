@@ -3,7 +3,7 @@ import { pageDetail, type DetailItem } from '../shared/detail-fixtures.js';
 import { checkBlock, RECORD_KIND } from '../shared/frame-block.js';
 import type { RelayMessage, WireChunk } from '../shared/messages.js';
 import { base64ToBytes } from '../shared/validate.js';
-import { RelayCore } from './relay-core.js';
+import { RelayCore, toWire } from './relay-core.js';
 
 function setup(caps = {}) {
   const sent: RelayMessage[] = [];
@@ -237,4 +237,12 @@ test('a large backlog is replayed one message of about 1 MiB per task, the rest 
   expect(sent.flatMap((m) => chunksOf(m).flatMap(listed))).toHaveLength(12);
   expect(sent.length).toBeGreaterThanOrEqual(3);
   expect(sent.every((m) => m.type === 'events' && m.backlog)).toBe(true);
+});
+
+test('the page-dispatched and replay flags of a binary object frame survive the way to the panel', () => {
+  const base = { k: 'frame', seq: 1, t: 1, cid: 'w1', dir: 'out', bytes: new Uint8Array([0x53, 1]).buffer, size: 2 } as const;
+  expect(toWire(5, { ...base, replay: true })).toMatchObject({ n: 5, bytes: 'UwE=', replay: true });
+  expect(toWire(6, { ...base, page: true })).toMatchObject({ n: 6, page: true });
+  expect(toWire(7, base)).not.toHaveProperty('replay');
+  expect(toWire(8, { ...base, bytes: undefined, text: 'x', replay: true })).toMatchObject({ n: 8, text: 'x', replay: true });
 });

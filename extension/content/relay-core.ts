@@ -51,7 +51,7 @@ const EVENT_OVERHEAD = 64;
 export function toWire(n: number, event: PageEvent): WireEvent {
   if (event.k === 'frame' && event.bytes !== undefined) {
     const wire = { k: 'frame', seq: event.seq, t: event.t, cid: event.cid, dir: event.dir, bytes: bytesToBase64(new Uint8Array(event.bytes)), size: event.size, n } as const;
-    return event.page === true ? { ...wire, page: true } : wire;
+    return event.page === true ? { ...wire, page: true } : event.replay === true ? { ...wire, replay: true } : wire;
   }
   return { ...event, n } as WireEvent;
 }

@@ -34,7 +34,7 @@ function newestMtime(path: string): number {
  */
 export function ensureExtensionBuilt(flavour: 'standard' | 'deep' = 'standard'): void {
   const built = join(flavour === 'deep' ? DEEP_EXTENSION_DIR : EXTENSION_DIR, 'manifest.json');
-  const sources = [join(REPO_ROOT, 'extension'), join(REPO_ROOT, 'manifest.json'), join(REPO_ROOT, 'vite.config.ts'), join(REPO_ROOT, 'src', 'protocol'), join(REPO_ROOT, 'src', 'recorder')];
+  const sources = [join(REPO_ROOT, 'extension'), join(REPO_ROOT, 'manifest.json'), join(REPO_ROOT, 'vite.config.ts'), join(REPO_ROOT, 'src', 'protocol'), join(REPO_ROOT, 'src', 'recorder'), join(REPO_ROOT, 'src', 'transport')];
   if (existsSync(built) && statSync(built).mtimeMs >= Math.max(...sources.filter(existsSync).map(newestMtime))) return;
   const result = spawnSync('node', ['scripts/build-ext.mjs', ...(flavour === 'deep' ? ['--deep'] : [])], { cwd: REPO_ROOT, encoding: 'utf8' });
   if (result.status !== 0) throw new Error(`npm run build:ext failed:\n${result.stdout}\n${result.stderr}`);

@@ -66,3 +66,17 @@ describe('compileFilter', () => {
     expect(shown({ direction: 'in', address: '/lights/**', text: 'color' })).toEqual([1]);
   });
 });
+
+test('free text finds frames by their row marks: replayed and page-dispatched ones', () => {
+  const replayed = { ...claspFrame({ type: 'SET', address: '/a', value: 1 }, 'out'), replayed: true as const };
+  const dispatched = { ...textFrame('forged'), pageDispatched: true as const };
+  const plain = claspFrame({ type: 'SET', address: '/a', value: 1 }, 'out');
+  const matches = (text: string) => {
+    const c = compileFilter({ ...EMPTY_FILTER, text });
+    if (!c.ok) throw new Error(c.error);
+    return [replayed, dispatched, plain].map((f) => c.test(f));
+  };
+  expect(matches('replayed by devtools')).toEqual([true, false, false]);
+  expect(matches('page-dispatched')).toEqual([false, true, false]);
+  expect(matches('/a')).toEqual([true, false, true]);
+});

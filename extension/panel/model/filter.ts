@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 import { compileAddressGlob } from '../../../src/recorder/glob.js';
+import { PAGE_DISPATCHED_MARK, REPLAYED_MARK } from '../strings.js';
 import { frameLine } from './summarize.js';
 import type { FrameRecord } from './types.js';
 
@@ -79,8 +80,10 @@ export function compileFilter(spec: FilterSpec): CompiledFilter {
   return { ok: true, isEmpty, test };
 }
 
-/** Everything free-text search looks at, on one line. */
+/** Everything free-text search looks at, on one line (the row's marks included: "replayed" finds replayed frames). */
 function searchText(frame: FrameRecord): string {
   const { summary, conn } = frame;
-  return `${summary.type ?? ''} ${summary.address ?? ''} ${frameLine(frame)} ${conn.name ?? ''} ${conn.url} ${frame.text ?? ''}`;
+  const mark = frame.replayed === true ? REPLAYED_MARK : frame.pageDispatched === true ? PAGE_DISPATCHED_MARK : '';
+  const line = `${summary.type ?? ''} ${summary.address ?? ''} ${frameLine(frame)} ${conn.name ?? ''} ${conn.url} ${frame.text ?? ''}`;
+  return mark === '' ? line : `${line} ${mark}`;
 }

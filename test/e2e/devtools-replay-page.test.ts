@@ -1,0 +1,206 @@
+/**
+ * Replay into the inspected page's own connection (real headless Chromium, the deep build from
+ * dist-ext-deep/, the REAL DevTools panel and service worker, a WebSocket server on 127.0.0.1 that
+ * keeps every message it receives):
+ * - without deep mode the page's socket is offered but disabled, and the service worker refuses an
+ *   inject sent straight on a panel port;
+ * - a session recorded through the panel's Record button (HELLO, 30 SETs, a text frame), replayed
+ *   in deep mode into the same open page socket, reaches the server in order and byte-exact, HELLO
+ *   left out and counted; the rows are marked `[replayed by DevTools]`;
+ * - the page's replaced `WebSocket.prototype.send` (a page watching its own sends) never sees a
+ *   replayed frame;
+ * - a socket closed during a replay ends it with that reason, and what reached the server is an
+ *   in-order prefix of the recording.
+ */
+import { createServer, type Server } from 'node:http';
+import type { Frame, Page } from 'puppeteer-core';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { WebSocketServer } from 'ws';
+import { encode } from '../../src/protocol/index.js';
+import { startPageServer, type PageServer } from '../support/browser.js';
+import { DEEP_EXTENSION_DIR, ensureExtensionBuilt, launchWithExtension, openClaspPanel, type ExtensionBrowser } from '../support/devtools-panel.js';
+import { press, setInput, waitRows } from './panel-helpers.js';
+
+let server: PageServer;
+let wsHttp: Server;
+let wsUrl: string;
+/** Every message the server received, per connection, in order (binary as hex, text as `text …`). */
+const received: string[][] = [];
+let chromium: ExtensionBrowser;
+let page: Page;
+let panel: Frame;
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
+
+async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, what: string, ms = 30_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  let v = await read();
+  while (!ok(v)) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(v)}`);
+    await sleep(100);
+    v = await read();
+  }
+  return v;
+}
+
+const notice = (): Promise<string> => panel.$eval('.status .notice', (n) => n.textContent ?? '');
+
+async function select(selector: string, value: string): Promise<void> {
+  await panel.evaluate(
+    (sel, v) => {
+      const input = document.querySelector<HTMLSelectElement>(sel)!;
+      input.value = v;
+      input.dispatchEvent(new Event('change', { bubbles: true }));
+    },
+    selector,
+    value,
+  );
+}
+
+/**
+ * The replay target menu, rebuilt as when the user opens it: the relay entry and the options of the
+ * test's socket (the page server's own client socket is left out).
+ */
+function targets(): Promise<{ value: string; text: string; disabled: boolean }[]> {
+  return panel
+    .evaluate(() => {
+      const menu = document.querySelector<HTMLSelectElement>('.replay-target')!;
+      menu.dispatchEvent(new Event('focus'));
+      return [...menu.options].map((o) => ({ value: o.value, text: o.textContent ?? '', disabled: o.disabled }));
+    })
+    .then((options) => options.filter((o) => o.value === 'relay' || o.text.endsWith(` ${wsUrl}`)));
+}
+
+async function waitDeepState(state: string): Promise<void> {
+  await until(() => panel.$eval('.deep-mode', (e) => e.getAttribute('data-state') ?? ''), (s) => s === state, `deep mode ${state}`);
+}
+
+/** Records what the page sends through the panel's Record button; returns the recording's id and the frames sent. */
+async function recordSession(tag: string, count: number, gapMs: number): Promise<{ id: string; frames: (number[] | string)[] }> {
+  const frames: (number[] | string)[] = [[...encode({ type: 'HELLO', version: 1, name: `replay e2e ${tag}`, features: ['param'] })]];
+  for (let i = 0; i < count; i++) frames.push([...encode({ type: 'SET', address: `/e2e/replay/${tag}/${i}`, value: i * 0.5, revision: BigInt(i) })]);
+  frames.push(`text frame of ${tag} ✓`);
+  await press(panel, '.record-bar .record');
+  await until(notice, (t) => /^recording into session \d+$/.test(t), 'recording to start');
+  for (const frame of frames) {
+    await page.evaluate((f) => (globalThis as any).R.send(f), frame);
+    if (gapMs > 0) await sleep(gapMs);
+  }
+  await until(() => panel.$eval('.status .rec-state', (e) => e.textContent ?? ''), (t) => Number(/: (\d+) frames/.exec(t)?.[1] ?? 0) >= frames.length, 'the recording state');
+  await press(panel, '.record-bar .record');
+  const stopped = await until(notice, (t) => /^recorded session \d+: \d+ frames/.test(t), 'recording to stop');
+  return { id: /^recorded session (\d+)/.exec(stopped)![1]!, frames };
+}
+
+beforeAll(async () => {
+  ensureExtensionBuilt('deep');
+  server = await startPageServer();
+  wsHttp = createServer();
+  const wss = new WebSocketServer({ server: wsHttp, handleProtocols: (protocols) => (protocols.has('clasp') ? 'clasp' : false) });
+  wss.on('connection', (ws) => {
+    const log: string[] = [];
+    received.push(log);
+    ws.on('message', (data, isBinary) => log.push(isBinary ? hex(new Uint8Array(data as Buffer)) : `text ${String(data)}`));
+  });
+  await new Promise<void>((resolve) => wsHttp.listen(0, '127.0.0.1', resolve));
+  const address = wsHttp.address();
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  wsUrl = `ws://127.0.0.1:${address.port}/`;
+  chromium = await launchWithExtension(DEEP_EXTENSION_DIR);
+  page = await chromium.browser.newPage();
+  page.on('pageerror', (e) => console.error('[page error]', e));
+  await page.goto(`${server.url}/test/e2e/pages/replay-page.html`);
+  await page.waitForFunction(() => 'R' in globalThis);
+  await page.evaluate((url) => (globalThis as any).R.open(url), wsUrl);
+  ({ panel } = await openClaspPanel(page));
+});
+
+afterAll(async () => {
+  await chromium?.close();
+  await new Promise((r) => wsHttp?.close(r));
+  await server?.close();
+});
+
+test('without deep mode the page socket is offered disabled, and the service worker refuses an inject', async () => {
+  await panel.click('.tabs .tab-recordings');
+  await panel.waitForSelector('.recordings-view:not([hidden])');
+  const menu = await until(targets, (t) => t.length === 2, 'the page socket in the target menu');
+  expect(menu[0]).toEqual({ value: 'relay', text: 'a relay URL', disabled: false });
+  expect(menu[1]!.text).toBe(`this page: #2 ${wsUrl}`);
+  expect(menu[1]!.disabled).toBe(true);
+  expect(await panel.$eval('.replay-hint', (e) => e.textContent)).toBe("(into this page's own connections: turn on Deep mode first)");
+  // A panel port that skips the panel's own check: the service worker checks again.
+  const doc = menu[1]!.value.slice('page:'.length).split('/')[0]!;
+  const answer = await panel.evaluate(
+    (d) =>
+      new Promise<unknown>((resolve) => {
+        const port = chrome.runtime.connect({ name: `panel:${chrome.devtools.inspectedWindow.tabId}` });
+        port.onMessage.addListener((m: { type: string }) => {
+          if (m.type !== 'injected') return;
+          port.disconnect();
+          resolve(m);
+        });
+        port.postMessage({ type: 'inject', doc: d, id: 'forged-1', cid: 'w2', text: 'not without deep mode' });
+      }),
+    doc,
+  );
+  expect(answer).toEqual({ type: 'injected', doc, id: 'forged-1', ok: false, error: 'replay into the page needs Deep mode on (the debugger attached to this tab)', buffered: 0 });
+  await sleep(300);
+  expect(received[0]!.some((m) => m.includes('not without deep mode'))).toBe(false);
+});
+
+test('in deep mode a recording replays into the open page socket: in order, byte-exact, HELLO left out; the page spy sees none of it', async () => {
+  const { id, frames } = await recordSession('a', 30, 0);
+  const sentByPage = received[0]!.length;
+  expect(sentByPage).toBe(frames.length);
+  const spiedBefore = await page.evaluate(() => (globalThis as any).R.spied() as string[]);
+  expect(spiedBefore).toHaveLength(frames.length);
+  await press(panel, '.deep-toggle');
+  await waitDeepState('on');
+  await panel.click('.tabs .tab-recordings');
+  const menu = await until(targets, (t) => t.length === 2 && !t[1]!.disabled, 'the enabled page socket');
+  await select('.replay-target', menu[1]!.value);
+  expect(await panel.$eval('.replay-url', (e) => (e as HTMLElement).hidden)).toBe(true);
+  await select('.replay-speed', 'Infinity');
+  await panel.click(`.recordings-rows tr[data-id="${id}"] .rec-replay`);
+  const done = await until(notice, (t) => t.startsWith('replayed ') || t.startsWith('replay failed'), 'the replay to finish');
+  expect(done).toMatch(/^replayed 32 frames of recording \d+ into this page: #2 ws:\/\/127\.0\.0\.1:\d+\/; lateness p99 [\d.]+ ms, max [\d.]+ ms; the page's socket took 31 frames; 1 HELLO not sent \(the connection already has its session\)$/);
+  // What the server got after the page's own frames: the recording's SETs and text, byte for byte, in order.
+  const expected = frames.slice(1).map((f) => (typeof f === 'string' ? `text ${f}` : hex(new Uint8Array(f))));
+  const replayed = await until(async () => received[0]!.slice(sentByPage), (r) => r.length >= expected.length, 'the replayed frames at the server', 10_000);
+  expect(replayed).toEqual(expected);
+  // The page's own send (replaced by the page) never ran for them.
+  expect(await page.evaluate(() => (globalThis as any).R.spied() as string[])).toEqual(spiedBefore);
+  // The panel lists them as outgoing traffic, marked, and the free text finds them by their mark.
+  await panel.click('.tabs .tab-frames');
+  await setInput(panel, '.toolbar .text', 'replayed by devtools');
+  await until(() => panel.$eval('.status .status-text', (e) => e.textContent ?? ''), (t) => / 31 shown\b/.test(t), 'the 31 replayed frames in the list');
+  const marked = await waitRows(panel, (r) => r.length > 0 && r.at(-1)!.includes('text frame of a'), 'the replayed rows');
+  expect(marked.every((x) => x.includes('[replayed by DevTools]') && x.split('|')[2] === '↑')).toBe(true);
+  expect(marked.at(-1)).toMatch(/\[replayed by DevTools\] text frame of a ✓$/);
+  expect(marked.slice(0, -1).every((x) => x.includes('|SET|/e2e/replay/a/'))).toBe(true);
+  await setInput(panel, '.toolbar .text', '');
+});
+
+test('a socket closed during a replay ends it with that reason; the server got an in-order prefix', async () => {
+  const { id, frames } = await recordSession('b', 40, 25);
+  const before = received[0]!.length;
+  await panel.click('.tabs .tab-recordings');
+  const menu = await until(targets, (t) => t.length === 2 && !t[1]!.disabled, 'the page socket');
+  await select('.replay-target', menu[1]!.value);
+  await select('.replay-speed', '1');
+  await panel.click(`.recordings-rows tr[data-id="${id}"] .rec-replay`);
+  await until(() => panel.$eval('.replay-status', (e) => e.textContent ?? ''), (t) => /^([5-9]|\d\d+)( \/ \d+)? frames/.test(t), 'a few replayed frames');
+  await page.evaluate(() => (globalThis as any).R.close());
+  const failed = await until(notice, (t) => t.startsWith('replay failed') || t.startsWith('replayed '), 'the replay to end');
+  expect(failed).toMatch(/^replay failed: (no open socket w2 in this document|socket w2 is not open \(readyState [23]\))$/);
+  const got = received[0]!.slice(before);
+  const expected = frames.slice(1).map((f) => (typeof f === 'string' ? `text ${f}` : hex(new Uint8Array(f))));
+  expect(got.length).toBeGreaterThan(0);
+  expect(got.length).toBeLessThan(expected.length);
+  expect(got).toEqual(expected.slice(0, got.length));
+  expect(await panel.$eval('.replay-stop', (b) => (b as HTMLButtonElement).disabled)).toBe(true);
+  // Closed: the socket is no longer offered.
+  expect(await until(targets, (t) => t.length === 1, 'the closed socket to leave the menu')).toHaveLength(1);
+});
