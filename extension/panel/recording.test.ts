@@ -14,6 +14,7 @@ import { recordingStateText } from './model/recordings-model.js';
 import { summarizeBinary, summarizeText } from './model/summarize.js';
 import { claspFrame, conn, textFrame } from './model/test-fixtures.js';
 import type { FrameRecord } from './model/types.js';
+import { RecorderErrorEvent } from '../../src/recorder/errors.js';
 import { Recording, skippedText, unexportable } from './recording.js';
 
 const T0 = 1_700_000_000_000;
@@ -119,6 +120,22 @@ describe('truncated frames are never exported or recorded as whole', () => {
     expect(reports.some((m) => m.startsWith('recording stopped'))).toBe(false);
     await recording.stop();
     expect(reports.at(-1)).toBe(`recorded session ${recorder.sessionId}: ${300 - dropped} frames`);
+  });
+
+  test('a recording that stops by itself (a fatal write error) tells the controls, once', async () => {
+    const reports: string[] = [];
+    const recording = new Recording(new CaptureModel(), (message) => reports.push(message));
+    let stopped = 0;
+    recording.onStopped = () => (stopped += 1);
+    await recording.start('https://app.test/');
+    const recorder = recording.recorder!;
+    recorder.dispatchEvent(new RecorderErrorEvent(new Error('disk full'), true, 3));
+    expect(recording.recording).toBe(false);
+    expect(stopped).toBe(1);
+    expect(reports.at(-1)).toBe('recording stopped: Error: disk full');
+    recorder.dispatchEvent(new RecorderErrorEvent(new Error('again'), true, 0)); // an old recorder: no second call
+    expect(stopped).toBe(1);
+    await recorder.close().catch(() => undefined);
   });
 
   test('the recording state says nothing more when nothing was left out', () => {

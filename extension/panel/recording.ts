@@ -87,6 +87,9 @@ export class Recording {
     readonly report: (message: string, isError?: boolean) => void,
   ) {}
 
+  /** Called when recording stops by itself (a write failed for good), so the controls can follow. */
+  onStopped: () => void = () => undefined;
+
   /** True while recording. */
   get recording(): boolean {
     return this.#recorder !== null;
@@ -129,7 +132,9 @@ export class Recording {
       // Not fatal: the queue is full and frames are refused (counted in stats.dropped); it records on.
       if (fatal === false) return this.report(`recording: ${String(error)}`, true);
       this.report(`recording stopped: ${String(error ?? 'write failed')}`, true);
+      if (this.#recorder !== recorder) return;
       this.#recorder = null;
+      this.onStopped();
     });
     this.#leftOut = noneSkipped();
     this.#reported.clear();

@@ -20,14 +20,17 @@ export function addRecordBar(app: PanelApp, recording: Recording, inspectedUrl: 
 
   const fail = (what: string) => (error: unknown) => app.report(`${what} failed: ${error instanceof Error ? error.message : String(error)}`, true);
 
+  const showState = (): void => {
+    record.textContent = recording.recording ? UIStrings.stopRecording : UIStrings.record;
+    record.classList.toggle('active', recording.recording);
+  };
+  // A recording that stopped by itself (a failed write) leaves the button saying Record again.
+  recording.onStopped = showState;
   record.addEventListener('click', () => {
     const starting = !recording.recording;
     record.disabled = true;
     (starting ? recording.start(inspectedUrl()) : recording.stop())
-      .then(() => {
-        record.textContent = recording.recording ? UIStrings.stopRecording : UIStrings.record;
-        record.classList.toggle('active', recording.recording);
-      }, fail(starting ? 'starting the recording' : 'stopping the recording'))
+      .then(showState, fail(starting ? 'starting the recording' : 'stopping the recording'))
       .finally(() => (record.disabled = false));
   });
 
