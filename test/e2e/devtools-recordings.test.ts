@@ -205,7 +205,7 @@ test('replay into a relay URL: a subscriber receives the recorded SETs in order;
   expect(await panel.$eval('.replay-pause', (b) => b.textContent)).toBe('Resume');
   await panel.click('.replay-pause');
   const done = await until(notice, (t) => t.startsWith('replayed '), 'the replay to finish', 30_000);
-  expect(done).toMatch(/^replayed \d+ frames of recording \d+ into ws:\/\/127\.0\.0\.1:\d+\/; lateness p99 [\d.]+ ms, max [\d.]+ ms; \d+ answers$/);
+  expect(done).toMatch(/^replayed \d+ frames of recording \d+ into ws:\/\/127\.0\.0\.1:\d+\/; lateness p99 [\d.]+ ms, max [\d.]+ ms; \d+ answers from the relay$/);
   expect(await panel.$eval('.replay-progress', (p) => (p as HTMLProgressElement).value)).toBe(1);
   const values: unknown[] = [];
   while (values.length < 40) {
