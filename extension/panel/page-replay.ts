@@ -16,7 +16,7 @@ import type { InjectResult } from '../shared/inject.js';
 import { DEEP_SOURCE, type PanelCommand, type PanelMessage } from '../shared/messages.js';
 import { bytesToBase64 } from '../shared/validate.js';
 import type { ConnectionRecord } from './model/types.js';
-import type { PanelReplay } from './recordings-replay.js';
+import type { PanelReplay, ReplayPart } from './recordings-replay.js';
 import { IMPORT_DOC_PREFIX } from './recording.js';
 
 /** Frames sent to the page and not yet answered, at most. */
@@ -159,14 +159,15 @@ class PageSink {
 }
 
 /**
- * Replays session `sessionId` (its `out` frames) into the page socket `target` at `speed`.
+ * Replays the `out` frames of session `sessionId` in `part` into the page socket `target` at `speed`.
  * `done` settles once the page answered for every frame sent.
  * @throws RecorderError `SessionNotFound` (through `done`).
  */
-export function replayToPage(log: FrameLog, sessionId: number, target: PageTarget, injector: PageInjector, speed: number, signal: AbortSignal): PanelReplay {
+export function replayToPage(log: FrameLog, sessionId: number, target: PageTarget, injector: PageInjector, speed: number, signal: AbortSignal, part: ReplayPart = {}): PanelReplay {
   const sink = new PageSink(injector, target);
   let hellos = 0;
   const run = replaySession(log, sessionId, {
+    ...part,
     speed,
     signal,
     send: (bytes, frame) => {

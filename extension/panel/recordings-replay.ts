@@ -21,13 +21,20 @@ export interface PanelReplay {
   readonly done: Promise<ReplayResult>;
 }
 
+/** The part of a recording a panel replay sends (see `parseReplaySelection`): absolute times and an address glob. */
+export interface ReplayPart {
+  readonly from?: number;
+  readonly to?: number;
+  readonly address?: string;
+}
+
 /**
- * Connects to `url` and replays session `sessionId` at `speed`.
+ * Connects to `url` and replays the `out` frames of session `sessionId` in `part` at `speed`.
  * @throws the transport's connect error (bad URL, refused connection), RecorderError `SessionNotFound`.
  */
-export async function replayToRelay(log: FrameLog, sessionId: number, url: string, speed: number, signal: AbortSignal): Promise<PanelReplay> {
+export async function replayToRelay(log: FrameLog, sessionId: number, url: string, speed: number, signal: AbortSignal, part: ReplayPart = {}): Promise<PanelReplay> {
   let firstOut: { type: number } | undefined;
-  for await (const batch of log.batches({ sessionId, direction: 'out' })) {
+  for await (const batch of log.batches({ ...part, sessionId, direction: 'out' })) {
     firstOut = batch[0];
     break;
   }
@@ -50,6 +57,7 @@ export async function replayToRelay(log: FrameLog, sessionId: number, url: strin
   }
   let skipped = 0;
   const run = replaySession(log, sessionId, {
+    ...part,
     speed,
     signal,
     send: (bytes, frame) => {

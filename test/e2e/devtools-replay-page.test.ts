@@ -29,6 +29,8 @@ const received: string[][] = [];
 let chromium: ExtensionBrowser;
 let page: Page;
 let panel: Frame;
+/** Recording `a` of the second test: its id and the frames the page sent. */
+let recordingA: { id: string; frames: (number[] | string)[] } | undefined;
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
@@ -151,7 +153,8 @@ test('without deep mode the page socket is offered disabled, and the service wor
 });
 
 test('in deep mode a recording replays into the open page socket: in order, byte-exact, HELLO left out; the page spy sees none of it', async () => {
-  const { id, frames } = await recordSession('a', 30, 0);
+  recordingA = await recordSession('a', 30, 0);
+  const { id, frames } = recordingA;
   const sentByPage = received[0]!.length;
   expect(sentByPage).toBe(frames.length);
   const spiedBefore = await page.evaluate(() => (globalThis as any).R.spied() as string[]);
@@ -181,6 +184,32 @@ test('in deep mode a recording replays into the open page socket: in order, byte
   expect(marked.at(-1)).toMatch(/\[replayed by DevTools\] text frame of a ✓$/);
   expect(marked.slice(0, -1).every((x) => x.includes('|SET|/e2e/replay/a/'))).toBe(true);
   await setInput(panel, '.toolbar .text', '');
+});
+
+test('a part of a recording (an address pattern) replays in a loop until Stop', async () => {
+  const { id, frames } = recordingA!;
+  const before = received[0]!.length;
+  await panel.click('.tabs .tab-recordings');
+  const menu = await until(targets, (t) => t.length === 2 && !t[1]!.disabled, 'the page socket');
+  await select('.replay-target', menu[1]!.value);
+  await select('.replay-speed', '10');
+  await setInput(panel, '.replay-address', '/e2e/replay/a/1*'); // 1 and 10–19: 11 SETs
+  await panel.$eval('.replay-loop', (c) => (c as HTMLInputElement).click());
+  await panel.click(`.recordings-rows tr[data-id="${id}"] .rec-replay`);
+  // The recording has no gaps: rounds follow each other quickly, each reported.
+  const second = await until(notice, (t) => /\(round ([2-9]|\d{2,})\)/.test(t), 'two rounds of the loop');
+  expect(second).toMatch(/^replayed 11 frames of recording \d+ \(\/e2e\/replay\/a\/1\*\) into this page: #2 ws:.+ \(round \d+\); lateness .+; the page's socket took 11 frames$/);
+  await panel.click('.replay-stop');
+  await until(notice, (t) => t === `replay of recording ${id} stopped`, 'the loop to stop');
+  await panel.$eval('.replay-loop', (c) => (c as HTMLInputElement).click());
+  await setInput(panel, '.replay-address', '');
+  await sleep(300);
+  const part = frames.slice(1, -1).map((f) => hex(new Uint8Array(f as number[]))).filter((_, i) => /^1\d?$/.test(String(i)));
+  expect(part).toHaveLength(11);
+  const got = received[0]!.slice(before);
+  expect(got.length).toBeGreaterThanOrEqual(22);
+  // Round after round, each the 11 SETs in recorded order; the round Stop cut short is a prefix.
+  got.forEach((frame, i) => expect(frame).toBe(part[i % 11]));
 });
 
 test('a socket closed during a replay ends it with that reason; the server got an in-order prefix', async () => {

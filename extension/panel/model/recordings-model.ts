@@ -2,6 +2,7 @@
  * What the Recordings view shows and keeps, without DOM: a session's row, the retention setting
  * (stored in the panel's localStorage, validated), the recording-state line, and the replay speeds.
  */
+import { compileAddressGlob } from '../../../src/recorder/glob.js';
 import type { RecorderStats, SessionRecord, SessionRetention } from '../../../src/recorder/index.js';
 import { noneSkipped, skippedText, type Skipped } from '../recording.js';
 
@@ -141,4 +142,61 @@ export function storeText(sessions: readonly SessionRecord[], s: RetentionSettin
 /** `1×`, `0.25×`, `max`. */
 export function speedLabel(speed: number): string {
   return speed === Infinity ? 'max' : `${speed}×`;
+}
+
+/**
+ * An offset into a recording as typed: `80`, `80.5`, `1:20`, `1:20.5` or `1:02:03` (hours, minutes
+ * and seconds; only the first part may be 60 or more).
+ * @returns milliseconds, `undefined` for an empty field, `null` for anything else.
+ */
+export function parseOffset(text: string): number | null | undefined {
+  const t = text.trim();
+  if (t === '') return undefined;
+  if (!/^\d+(:\d+){0,2}(\.\d+)?$/.test(t)) return null;
+  const parts = t.split(':').map(Number);
+  if (parts.slice(1).some((p) => p >= 60)) return null;
+  const seconds = parts.reduce((sum, p) => sum * 60 + p, 0);
+  return Number.isFinite(seconds) ? Math.round(seconds * 1000) : null;
+}
+
+/** What part of a recording a replay sends: a time range from its start and an address glob. */
+export type ReplaySelection =
+  | {
+      readonly ok: true;
+      /** Absolute times (ms since the epoch), for `replaySession`'s `from` / `to`. */
+      readonly from?: number;
+      readonly to?: number;
+      readonly address?: string;
+      /** `0:10–0:20, /lights/**`, or '' for the whole recording. */
+      readonly label: string;
+    }
+  | { readonly ok: false; readonly error: string };
+
+/**
+ * Reads the replay bar's selection fields. `from` and `to` are offsets from `startedAt`, the
+ * recording's start (as in its Duration column); `address` is a glob (`/lights/**`).
+ */
+export function parseReplaySelection(input: { readonly from: string; readonly to: string; readonly address: string }, startedAt: number): ReplaySelection {
+  const from = parseOffset(input.from);
+  const to = parseOffset(input.to);
+  if (from === null || to === null) return { ok: false, error: `replay: "${from === null ? input.from : input.to}" is not a time (write 80, 1:20 or 1:02:03)` };
+  if (from !== undefined && to !== undefined && from > to) return { ok: false, error: 'replay: "from" is after "to"' };
+  const address = input.address.trim();
+  if (address !== '') {
+    try {
+      compileAddressGlob(address);
+    } catch (error) {
+      return { ok: false, error: `replay: address ${error instanceof Error ? error.message : String(error)}` };
+    }
+  }
+  const parts: string[] = [];
+  if (from !== undefined || to !== undefined) parts.push(`${formatDuration(from ?? 0)}–${to === undefined ? 'end' : formatDuration(to)}`);
+  if (address !== '') parts.push(address);
+  return {
+    ok: true,
+    ...(from === undefined ? {} : { from: startedAt + from }),
+    ...(to === undefined ? {} : { to: startedAt + to }),
+    ...(address === '' ? {} : { address }),
+    label: parts.join(', '),
+  };
 }

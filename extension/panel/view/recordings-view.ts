@@ -12,7 +12,7 @@
 import { exportHar, exportNdjson, toBlob, type FrameLog, type ReplayProgressEvent, type SessionRecord } from '../../../src/recorder/index.js';
 import type { PanelApp } from '../app.js';
 import {
-  loadRetention, OPEN_PAGE_FRAMES, parseRetention, recordingStateText, REPLAY_SPEEDS, RETENTION_KEY, sessionRow, speedLabel, storeText, toRetention,
+  loadRetention, OPEN_PAGE_FRAMES, parseReplaySelection, parseRetention, recordingStateText, REPLAY_SPEEDS, RETENTION_KEY, sessionRow, speedLabel, storeText, toRetention,
   type RetentionSetting,
 } from '../model/recordings-model.js';
 import { escapeInvisible } from '../model/escape.js';
@@ -25,6 +25,8 @@ const STYLE = `
 .recordings-view .retention input, .recordings-view .replay-bar select { width: 6em; }
 .recordings-view .replay-url { width: 18em; }
 .recordings-view .replay-target { max-width: 28em; }
+.recordings-view .replay-from, .recordings-view .replay-to { width: 5em; }
+.recordings-view .replay-address { width: 10em; }
 .recordings-view .replay-hint { color: var(--muted, #888); margin-left: 6px; }
 .recordings-view .replay-progress { width: 12em; vertical-align: middle; margin: 0 6px; }
 .recordings-view table.recordings { border-collapse: collapse; width: 100%; }
@@ -61,6 +63,10 @@ export class RecordingsView {
   readonly #target = el('select', 'replay-target');
   readonly #targetHint = el('span', 'replay-hint');
   readonly #url = el('input', 'replay-url');
+  readonly #from = el('input', 'replay-from');
+  readonly #to = el('input', 'replay-to');
+  readonly #address = el('input', 'replay-address');
+  readonly #loop = el('input', 'replay-loop');
   readonly #speed = el('select', 'replay-speed');
   readonly #pause = button('replay-pause', 'Pause', () => this.#togglePause());
   readonly #stop = button('replay-stop', 'Stop', () => this.#replayAbort?.abort());
@@ -97,7 +103,17 @@ export class RecordingsView {
     retention.append('Keep at most ', this.#mb, ' MB and ', this.#days, ' days of recordings (0 = no limit) ',
       button('retention-apply', 'Apply', () => void this.#applySetting()), this.#store);
     const replay = el('div', 'replay-bar');
-    replay.append('Replay into ', this.#target, ' ', this.#url, ' at ', this.#speed, ' ', this.#pause, this.#stop, this.#progress, this.#replayStatus, this.#targetHint);
+    this.#from.placeholder = 'start';
+    this.#to.placeholder = 'end';
+    this.#from.title = this.#to.title = 'A time from the start of the recording: 80, 1:20 or 1:02:03 (empty: from the start / to the end)';
+    this.#address.placeholder = 'all addresses';
+    this.#address.title = 'Only frames whose address matches this pattern, e.g. /lights/** (frames without an address, such as HELLO, are left out)';
+    this.#loop.type = 'checkbox';
+    const loop = el('label', 'replay-loop-label');
+    loop.append(this.#loop, ' loop');
+    loop.title = 'Replay the same part again and again until Stop';
+    replay.append('Replay into ', this.#target, ' ', this.#url, ' at ', this.#speed, ', from ', this.#from, ' to ', this.#to, ', ', this.#address, ' ', loop, ' ',
+      this.#pause, this.#stop, this.#progress, this.#replayStatus, this.#targetHint);
     this.#target.addEventListener('change', () => this.#showTarget());
     // The page's sockets come and go: the menu is rebuilt whenever it is about to be used.
     this.#target.addEventListener('pointerdown', () => this.refreshTargets());
@@ -177,7 +193,7 @@ export class RecordingsView {
     del.disabled = live;
     actions.append(
       button('rec-open', 'Open', () => void this.#open(r.id, 0)),
-      button('rec-replay', 'Replay', () => void this.#startReplay(r.id, r.frames)),
+      button('rec-replay', 'Replay', () => void this.#startReplay(r.id)),
       button('rec-rename', 'Rename', () => this.#rename(log, name, r.id)),
       button('rec-ndjson', 'NDJSON', () => void this.#export(log, r.id, r.name, 'ndjson')),
       button('rec-har', 'HAR', () => void this.#export(log, r.id, r.name, 'har')),
@@ -283,32 +299,45 @@ export class RecordingsView {
     this.#url.hidden = this.#pageTarget() !== null;
   }
 
-  async #startReplay(sessionId: number, total: number): Promise<void> {
+  async #startReplay(sessionId: number): Promise<void> {
     if (this.#replay !== null) return this.app.report('a replay is running: stop it first', true);
     const abort = new AbortController();
     const target = this.#pageTarget();
     const into = target === null ? this.#url.value.trim() : (this.#target.selectedOptions[0]?.textContent ?? 'the page');
     try {
       const log = await this.recording.log();
+      const session = await log.session(sessionId);
+      if (session === undefined) throw new Error(`recording ${sessionId} no longer exists`);
+      const part = parseReplaySelection({ from: this.#from.value, to: this.#to.value, address: this.#address.value }, session.startedAt);
+      if (!part.ok) return this.app.report(part.error, true);
+      const { label, ...query } = part;
+      const total = await log.count({ ...query, sessionId, direction: 'out' });
+      const what = `recording ${sessionId}${label === '' ? '' : ` (${label})`}`;
       this.#replayAbort = abort;
       // Stop works while connecting too: the replay then ends before its first frame.
       this.#stop.disabled = false;
-      this.#replayStatus.textContent = `connecting to ${into} …`;
-      const replay =
-        target === null || this.page === null
-          ? await replayToRelay(log, sessionId, into, Number(this.#speed.value), abort.signal)
-          : replayToPage(log, sessionId, target, this.page.injector, Number(this.#speed.value), abort.signal);
-      this.#replay = replay;
-      this.#pause.disabled = false;
-      this.#replayStatus.textContent = `replaying recording ${sessionId} …`;
-      replay.run.addEventListener('progress', (e) => {
-        const p = e as ReplayProgressEvent;
-        // duration is an outer bound under filters: the last event says done.
-        this.#progress.value = p.done ? 1 : p.duration > 0 ? Math.min(1, p.position / p.duration) : 0;
-        this.#replayStatus.textContent = progressText(p, total);
-      });
-      const result = await replay.done;
-      this.app.report(`replayed ${result.frames} frames of recording ${sessionId} into ${into}; lateness p99 ${result.lateness.p99.toFixed(1)} ms, max ${result.lateness.max.toFixed(1)} ms; ${replay.outcome()}`);
+      for (let round = 1; ; round++) {
+        this.#replayStatus.textContent = `connecting to ${into} …`;
+        const replay =
+          target === null || this.page === null
+            ? await replayToRelay(log, sessionId, into, Number(this.#speed.value), abort.signal, query)
+            : replayToPage(log, sessionId, target, this.page.injector, Number(this.#speed.value), abort.signal, query);
+        this.#replay = replay;
+        this.#pause.disabled = false;
+        this.#pause.textContent = 'Pause';
+        const loop = this.#loop.checked ? ` (round ${round})` : '';
+        this.#replayStatus.textContent = `replaying ${what}${loop} …`;
+        replay.run.addEventListener('progress', (e) => {
+          const p = e as ReplayProgressEvent;
+          // duration is an outer bound under filters: the last event says done.
+          this.#progress.value = p.done ? 1 : p.duration > 0 ? Math.min(1, p.position / p.duration) : 0;
+          this.#replayStatus.textContent = `${progressText(p, total)}${loop}`;
+        });
+        const result = await replay.done;
+        this.app.report(`replayed ${result.frames} frames of ${what} into ${into}${loop}; lateness p99 ${result.lateness.p99.toFixed(1)} ms, max ${result.lateness.max.toFixed(1)} ms; ${replay.outcome()}`);
+        // Loop: the same part again, until Stop (or unticked); a round with no frame ends it.
+        if (!this.#loop.checked || abort.signal.aborted || result.frames === 0) break;
+      }
     } catch (error) {
       if (abort.signal.aborted) this.app.report(`replay of recording ${sessionId} stopped`);
       else this.#fail('replay')(error);
