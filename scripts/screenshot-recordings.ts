@@ -66,7 +66,7 @@ try {
   await panel.focus('.rec-name-input');
   await devtools.keyboard.press('Enter');
   await panel.waitForFunction(() => document.querySelector('.recordings-rows tr:last-child .rec-name')?.textContent === 'fader glitch at 1.2 s', { polling: 100 });
-  await (await panel.$('.recordings-view'))!.screenshot({ path: join(REPO_ROOT, 'docs', 'recordings.png'), clip: { x: 0, y: 0, width: 1200, height: 125 } });
+  await (await panel.$('.recordings-view'))!.screenshot({ path: join(REPO_ROOT, 'docs', 'recordings.png'), clip: { x: 0, y: 0, width: 1200, height: 150 } });
   console.log('wrote docs/value-plot.png and docs/recordings.png');
 } finally {
   await shutdown();

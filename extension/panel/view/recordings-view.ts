@@ -24,10 +24,11 @@ const STYLE = `
 .recordings-view { padding: 6px 8px; overflow: auto; display: flex; flex-direction: column; gap: 6px; }
 .recordings-view .retention input, .recordings-view .replay-bar select { width: 6em; }
 .recordings-view .replay-url { width: 18em; }
-.recordings-view .replay-target { max-width: 28em; }
+.recordings-view .replay-bar { display: flex; flex-wrap: wrap; align-items: center; gap: 4px; white-space: pre; }
+.recordings-view .replay-bar select.replay-target { width: auto; max-width: 28em; }
 .recordings-view .replay-from, .recordings-view .replay-to { width: 5em; }
 .recordings-view .replay-address { width: 10em; }
-.recordings-view .replay-hint { color: var(--muted, #888); margin-left: 6px; }
+.recordings-view .replay-hint { color: var(--muted, #888); flex-basis: 100%; }
 .recordings-view .replay-progress { width: 12em; vertical-align: middle; margin: 0 6px; }
 .recordings-view table.recordings { border-collapse: collapse; width: 100%; }
 .recordings-view th, .recordings-view td { text-align: left; padding: 2px 8px 2px 0; white-space: nowrap; border-bottom: 1px solid var(--border, #8884); }
