@@ -43,7 +43,7 @@ import {
   MAX_TEXT_CHARS,
 } from '../shared/limits.js';
 import type { InjectResult } from '../shared/inject.js';
-import { claimChannel, CONFIG_SUFFIX, INJECT_SUFFIX, INJECTED_SUFFIX, type FrameDirection, type PageDetail, type PageEvent } from '../shared/messages.js';
+import { agreeChannel, CONFIG_SUFFIX, INJECT_SUFFIX, INJECTED_SUFFIX, type FrameDirection, type PageDetail, type PageEvent } from '../shared/messages.js';
 
 const HOOK_KEY = '__CLASP_DEVTOOLS_HOOK__';
 
@@ -57,10 +57,9 @@ const HOOK_KEY = '__CLASP_DEVTOOLS_HOOK__';
   const freeze = Object.freeze;
   if (apply(Object.prototype.hasOwnProperty, win, [HOOK_KEY])) return;
   const doc = document;
-  const root = doc.documentElement;
-  if (root === null) return;
 
-  const eventName = claimChannel(root);
+  /** The per-document secret event name; '' until the relay and this hook agreed on it (see the end). */
+  let eventName = '';
 
   /** The getter of an accessor on a prototype, captured now. */
   const getterOf = (proto: object, name: string): (() => unknown) => {
@@ -74,6 +73,11 @@ const HOOK_KEY = '__CLASP_DEVTOOLS_HOOK__';
   const nativeSend = nativeProto.send;
   const readyStateOf = getterOf(nativeProto, 'readyState');
   const bufferedOf = getterOf(nativeProto, 'bufferedAmount');
+  const binaryTypeOf = getterOf(nativeProto, 'binaryType');
+  const NativeMessageEvent = MessageEvent;
+  const NativeBlob = Blob;
+  const NativeURL = URL;
+  const originOf = getterOf(URL.prototype, 'origin');
   const urlOf = getterOf(nativeProto, 'url');
   const protocolOf = getterOf(nativeProto, 'protocol');
   const dispatch = EventTarget.prototype.dispatchEvent;
@@ -151,6 +155,7 @@ const HOOK_KEY = '__CLASP_DEVTOOLS_HOOK__';
   const flush = (): void => {
     flushScheduled = false;
     if (block.count === 0) return;
+    // No channel yet means no relay in this document to take the batch (no page script has run).
     const detail: PageDetail = { block: block.take(), cids, events: objects };
     objects = newList();
     cids = newList();
@@ -159,7 +164,7 @@ const HOOK_KEY = '__CLASP_DEVTOOLS_HOOK__';
     batchBytes = 0;
     const init = { bubbles: false, cancelable: false, composed: false, detail };
     setPrototypeOf(init, null); // the constructor reads its options: none may come from Object.prototype
-    apply(dispatch, doc, [new CustomEvt(eventName, init)]);
+    if (eventName !== '') apply(dispatch, doc, [new CustomEvt(eventName, init)]);
   };
 
   // Events cross to the relay in batches: one cross-world dispatch per HOOK_FLUSH_MS, per full
@@ -181,17 +186,14 @@ const HOOK_KEY = '__CLASP_DEVTOOLS_HOOK__';
   };
   apply(addListener, win, ['pagehide', flush]);
   // Full capture on/off from the relay (only the relay knows this name).
-  apply(addListener, doc, [
-    eventName + CONFIG_SUFFIX,
-    (event: Event) => {
-      try {
-        const on = apply(detailOf, event, NO_ARGS);
-        if (typeof on === 'boolean') full = on;
-      } catch {
-        // not a CustomEvent: ignored
-      }
-    },
-  ]);
+  const onConfig = (event: Event): void => {
+    try {
+      const on = apply(detailOf, event, NO_ARGS);
+      if (typeof on === 'boolean') full = on;
+    } catch {
+      // not a CustomEvent: ignored
+    }
+  };
 
   // The binary payload last read by binaryOf (module slots, not an object per frame); reset to
   // EMPTY once copied, so the hook never keeps a page's buffer alive.
@@ -323,7 +325,14 @@ const HOOK_KEY = '__CLASP_DEVTOOLS_HOOK__';
     push({ k: 'error', seq: ++seq, t: now(), cid, message: `the page dispatched a '${what}' event${detail} on this socket itself (not from the network)`, page: true });
   };
 
+  /** The `message` event the hook is dispatching for a replay into the page (compared by identity). */
+  let replayedEvent: Event | null = null;
+
   const onMessage = (cid: string, event: Event): void => {
+    if (event === replayedEvent) {
+      frame(cid, 'in', apply(dataOf, event, NO_ARGS), REPLAY);
+      return;
+    }
     const page = event.isTrusted !== true; // an own, unforgeable property of every Event
     let data: unknown;
     try {
@@ -412,14 +421,41 @@ const HOOK_KEY = '__CLASP_DEVTOOLS_HOOK__';
     setPrototypeOf(init, null);
     apply(dispatch, doc, [new CustomEvt(eventName + INJECTED_SUFFIX, init)]);
   };
-  /** Sends `data` (undefined: a probe that sends nothing) on socket `cid` and says what happened. */
-  const inject = (id: string, cid: string, data: ArrayBuffer | string | undefined): InjectResult => {
+  /**
+   * Delivers `data` to the page on `socket` as the server would: a `message` event (a Blob when the
+   * socket's binaryType is `blob`) whose listeners run now, the hook's first.
+   */
+  const deliver = (socket: WebSocket, data: ArrayBuffer | string): void => {
+    const payload = typeof data === 'string' || apply(binaryTypeOf, socket, NO_ARGS) !== 'blob' ? data : new NativeBlob([data]);
+    let origin = '';
+    try {
+      origin = apply(originOf, new NativeURL(apply(urlOf, socket, NO_ARGS) as string), NO_ARGS) as string;
+    } catch {
+      // an unparsable URL cannot belong to an open socket; no origin then
+    }
+    const init = { data: payload, origin };
+    setPrototypeOf(init, null);
+    const event = new NativeMessageEvent('message', init);
+    replayedEvent = event;
+    try {
+      apply(dispatch, socket, [event]); // a listener's exception is reported by the browser, not thrown here
+    } finally {
+      replayedEvent = null;
+    }
+  };
+
+  /**
+   * Sends `data` on socket `cid` (`out`), or delivers it to the page (`in`); undefined `data` is a
+   * probe that does nothing. Says what happened.
+   */
+  const inject = (id: string, cid: string, data: ArrayBuffer | string | undefined, toPage: boolean): InjectResult => {
     const ref = apply(mapGet, socketsByCid, [cid]) as WeakRef<WebSocket> | undefined;
     const socket = ref === undefined ? undefined : (apply(deref, ref, NO_ARGS) as WebSocket | undefined);
     if (socket === undefined) return { id, ok: false, error: `no open socket ${cid} in this document`, buffered: 0 };
     const state = apply(readyStateOf, socket, NO_ARGS) as number;
     if (state !== 1) return { id, ok: false, error: `socket ${cid} is not open (readyState ${state})`, buffered: 0 };
-    if (data !== undefined) {
+    if (data !== undefined && toPage) deliver(socket, data);
+    else if (data !== undefined) {
       try {
         apply(nativeSend, socket, [data]); // the captured native send: a page's replaced `send` never runs
       } catch {
@@ -429,30 +465,28 @@ const HOOK_KEY = '__CLASP_DEVTOOLS_HOOK__';
     }
     return { id, ok: true, error: '', buffered: apply(bufferedOf, socket, NO_ARGS) as number };
   };
-  apply(addListener, doc, [
-    eventName + INJECT_SUFFIX,
-    (event: Event) => {
-      let raw: unknown;
-      try {
-        raw = apply(detailOf, event, NO_ARGS);
-      } catch {
-        return; // not a CustomEvent
-      }
-      if (typeof raw !== 'object' || raw === null) return;
-      const id = own(raw, 'id');
-      const cid = own(raw, 'cid');
-      const bytes = own(raw, 'bytes');
-      const text = own(raw, 'text');
-      if (typeof id !== 'string' || typeof cid !== 'string') return;
-      if (typeof text === 'string' || bytes === undefined) return answer(inject(id, cid, typeof text === 'string' ? text : undefined));
-      try {
-        apply(abLength, bytes, NO_ARGS); // throws unless a real ArrayBuffer
-      } catch {
-        return answer({ id, ok: false, error: 'bad payload', buffered: 0 });
-      }
-      answer(inject(id, cid, bytes as ArrayBuffer));
-    },
-  ]);
+  const onInject = (event: Event): void => {
+    let raw: unknown;
+    try {
+      raw = apply(detailOf, event, NO_ARGS);
+    } catch {
+      return; // not a CustomEvent
+    }
+    if (typeof raw !== 'object' || raw === null) return;
+    const id = own(raw, 'id');
+    const cid = own(raw, 'cid');
+    const bytes = own(raw, 'bytes');
+    const text = own(raw, 'text');
+    const toPage = own(raw, 'dir') === 'in';
+    if (typeof id !== 'string' || typeof cid !== 'string') return;
+    if (typeof text === 'string' || bytes === undefined) return answer(inject(id, cid, typeof text === 'string' ? text : undefined, toPage));
+    try {
+      apply(abLength, bytes, NO_ARGS); // throws unless a real ArrayBuffer
+    } catch {
+      return answer({ id, ok: false, error: 'bad payload', buffered: 0 });
+    }
+    answer(inject(id, cid, bytes as ArrayBuffer, toPage));
+  };
 
   const fromTransport = (event: ClaspDevtoolsEvent): void => {
     const tid = NativeString(event.id);
@@ -489,4 +523,27 @@ const HOOK_KEY = '__CLASP_DEVTOOLS_HOOK__';
     },
   };
   defineProperty(win, HOOK_KEY, { value: freeze(hook), writable: false, enumerable: false, configurable: false });
+
+  // Last, once everything above exists: the relay may already be waiting, and then the channel is
+  // agreed during this call. The document's functions are still the browser's here (no page script
+  // has run), but the captured ones are used all the same.
+  const removeListener = EventTarget.prototype.removeEventListener;
+  agreeChannel(
+    {
+      addEventListener: (type, listener) => apply(addListener, doc, [type, listener]),
+      removeEventListener: (type, listener) => apply(removeListener, doc, [type, listener]),
+      dispatchEvent: (event) => apply(dispatch, doc, [event]) as boolean,
+    },
+    (name) => {
+      eventName = name;
+      apply(addListener, doc, [name + CONFIG_SUFFIX, onConfig]);
+      apply(addListener, doc, [name + INJECT_SUFFIX, onInject]);
+    },
+    (type, detail) => {
+      const init = { bubbles: false, cancelable: false, composed: false, detail };
+      setPrototypeOf(init, null);
+      return new CustomEvt(type, init);
+    },
+    (event) => apply(detailOf, event, NO_ARGS),
+  );
 })();

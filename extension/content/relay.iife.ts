@@ -4,7 +4,7 @@
  * port 'relay' → service worker (background/index.ts).
  *
  * Lifecycle:
- * - at start it agrees on the secret with the hook, then keeps every valid event in a bounded backlog
+ * - at start it agrees on the secret with the hook (agreeChannel), then keeps every valid event in a bounded backlog
  *   (RelayCore) — so a panel opened late still sees the frames since load;
  * - it connects once to announce the document; with no panel open the service worker answers
  *   `dormant` and the port is closed (no IPC per frame, the worker may sleep);
@@ -12,17 +12,16 @@
  *   port that drops while subscribed (worker restart, bfcache) is reconnected.
  *
  * Named `.iife.ts` for crxjs: it must run synchronously at document_start, before any page script
- * could read the handshake attribute.
+ * could listen for the handshake.
  */
-import { CONFIG_SUFFIX, INJECT_SUFFIX, INJECTED_SUFFIX, PROTOCOL_VERSION, claimChannel, RELAY_PORT, type RelayCommand, type RelayMessage } from '../shared/messages.js';
+import { agreeChannel, CONFIG_SUFFIX, INJECT_SUFFIX, INJECTED_SUFFIX, PROTOCOL_VERSION, RELAY_PORT, type RelayCommand, type RelayMessage } from '../shared/messages.js';
 import { RELAY_FLUSH_MS } from '../shared/limits.js';
 import { RelayCore } from './relay-core.js';
 import { RelayInjector } from './relay-inject.js';
 
 (() => {
-  const root = document.documentElement;
-  if (root === null) return;
-  const eventName = claimChannel(root);
+  /** The per-document secret event name; '' until the hook and this relay agreed on it (see the end). */
+  let eventName = '';
 
   let port: chrome.runtime.Port | null = null;
   let reconnectTimer: ReturnType<typeof setTimeout> | undefined;
@@ -32,18 +31,22 @@ import { RelayInjector } from './relay-inject.js';
     (flush) => setTimeout(flush, RELAY_FLUSH_MS),
     {},
     // Only the hook listens on this name (it knows the secret); the detail is a plain boolean.
-    (full) => document.dispatchEvent(new CustomEvent(eventName + CONFIG_SUFFIX, { detail: full })),
+    (full) => eventName !== '' && document.dispatchEvent(new CustomEvent(eventName + CONFIG_SUFFIX, { detail: full })),
   );
-
-  document.addEventListener(eventName, (event) => core.acceptDetail((event as CustomEvent<unknown>).detail));
 
   // Replay into the page (deep mode): only the hook listens on, and answers on, these names.
   const injector = new RelayInjector(
     core.doc,
-    (detail) => document.dispatchEvent(new CustomEvent(eventName + INJECT_SUFFIX, { detail })),
+    (detail) => eventName !== '' && document.dispatchEvent(new CustomEvent(eventName + INJECT_SUFFIX, { detail })),
     (message) => port?.postMessage(message),
   );
-  document.addEventListener(eventName + INJECTED_SUFFIX, (event) => injector.result((event as CustomEvent<unknown>).detail));
+
+  // Both content scripts run at document_start, before any page script, in either order.
+  agreeChannel(document, (name) => {
+    eventName = name;
+    document.addEventListener(name, (event) => core.acceptDetail((event as CustomEvent<unknown>).detail));
+    document.addEventListener(name + INJECTED_SUFFIX, (event) => injector.result((event as CustomEvent<unknown>).detail));
+  });
 
   const connect = (): void => {
     if (port !== null) return;

@@ -20,22 +20,52 @@ export const PROTOCOL_VERSION = 2;
 /** Prefix of the per-document secret event name (`clasp-devtools:<random uuid>`). */
 export const CHANNEL_PREFIX = 'clasp-devtools:';
 
-/** `<html>` attribute through which the hook and the relay agree on the secret (removed at once). */
-export const HANDSHAKE_ATTRIBUTE = 'data-clasp-devtools-channel';
+/** Fixed name of the one-time handshake events of the hook and the relay at `document_start`. */
+export const HANDSHAKE_EVENT = 'clasp-devtools-handshake';
+
+/** What {@link agreeChannel} uses of the document: the two content scripts pass their own. */
+export interface HandshakeDocument {
+  addEventListener(type: string, listener: (event: Event) => void): void;
+  removeEventListener(type: string, listener: (event: Event) => void): void;
+  dispatchEvent(event: Event): boolean;
+}
 
 /**
- * The per-document secret event name, agreed by the MAIN-world hook and the ISOLATED relay through a
- * symmetric handshake: whichever runs first (both at `document_start`, before any page script) writes
- * a random secret on `<html>`, the second reads and removes it.
+ * Agrees on the per-document secret event name with the other content script (MAIN-world hook,
+ * ISOLATED relay). Each calls this once, synchronously at `document_start`, before any page script
+ * can listen; Chrome runs both there, in either order:
+ * - each listens for {@link HANDSHAKE_EVENT} and proposes a random secret of its own on it;
+ * - the first to run hears the second one's proposal, adopts it and answers with it; the second
+ *   hears that answer (an event other than its own proposal, with its secret) and adopts it too.
+ * Nothing is read from the DOM, so a page cannot preset the secret in its markup (an `<html>`
+ * attribute could be), and both listeners are gone once agreed. `onAgreed` runs once: at once in
+ * the second script, and during the second script's call in the first.
+ *
+ * @param newEvent makes a CustomEvent (the hook passes the constructor it captured).
+ * @param detailOf reads a CustomEvent's detail (likewise).
  */
-export function claimChannel(root: Element): string {
-  let channel = root.getAttribute(HANDSHAKE_ATTRIBUTE);
-  if (channel !== null) root.removeAttribute(HANDSHAKE_ATTRIBUTE);
-  else {
-    channel = crypto.randomUUID();
-    root.setAttribute(HANDSHAKE_ATTRIBUTE, channel);
-  }
-  return CHANNEL_PREFIX + channel;
+export function agreeChannel(
+  doc: HandshakeDocument,
+  onAgreed: (eventName: string) => void,
+  newEvent: (type: string, detail: string) => Event = (type, detail) => new CustomEvent(type, { detail }),
+  detailOf: (event: Event) => unknown = (event) => (event as CustomEvent<unknown>).detail,
+  random: () => string = () => crypto.randomUUID(),
+): void {
+  const mine = random();
+  const proposal = newEvent(HANDSHAKE_EVENT, mine);
+  let agreed = false;
+  const listener = (event: Event): void => {
+    if (agreed || event === proposal) return;
+    const secret = detailOf(event);
+    if (typeof secret !== 'string' || secret === '') return;
+    agreed = true;
+    doc.removeEventListener(HANDSHAKE_EVENT, listener);
+    // Not our secret: the other script's proposal, which it learns we took from this answer.
+    if (secret !== mine) doc.dispatchEvent(newEvent(HANDSHAKE_EVENT, secret));
+    onAgreed(CHANNEL_PREFIX + secret);
+  };
+  doc.addEventListener(HANDSHAKE_EVENT, listener);
+  doc.dispatchEvent(proposal);
 }
 
 /**
