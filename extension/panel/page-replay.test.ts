@@ -81,6 +81,23 @@ test('the recorded out frames reach the socket in order, byte-exact, text as tex
   expect(page.injector.pending).toBe(0);
 });
 
+test('direction in: the recorded in frames go to the page (dir in), WELCOME skipped and counted, no bufferedAmount hold', async () => {
+  const welcome = encode({ type: 'WELCOME', version: 1, session: 's', name: 'server', features: [], time: 1n });
+  const frames: [('in' | 'out'), Uint8Array, boolean?][] = [['out', hello()], ['in', welcome]];
+  for (let i = 0; i < 100; i++) frames.push(['in', setFrame(`/from/server/${i}`, i)], ['out', setFrame(`/from/page/${i}`, i)]);
+  const id = await record(frames);
+  // A page socket whose bufferedAmount is high (its own sends): delivering to the page does not wait for it.
+  const page = fakePage(() => ({ ok: true, buffered: 10 * PAGE_BUFFER_HIGH }));
+  const replay = replayToPage(fixture.log, id, target, page.injector, Infinity, new AbortController().signal, {}, 'in');
+  const result = await replay.done;
+  expect(result.frames).toBe(101);
+  expect(page.sent).toHaveLength(100);
+  expect(page.probes).toHaveLength(0);
+  expect(page.sent.every((c) => c.dir === 'in')).toBe(true);
+  for (let i = 0; i < 100; i++) expect([...base64ToBytes(page.sent[i]!.bytes!)]).toEqual([...setFrame(`/from/server/${i}`, i)]);
+  expect(replay.outcome()).toBe('the page received 100 frames; 1 WELCOME not sent (the connection already has its session)');
+});
+
 test('a socket that stops taking frames ends the replay with its reason; nothing after the refusal is sent', async () => {
   const frames: [('in' | 'out'), Uint8Array][] = [];
   for (let i = 0; i < 200; i++) frames.push(['out', setFrame(`/a/${i}`, i)]);

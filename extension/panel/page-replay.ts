@@ -1,7 +1,9 @@
 /**
  * Replays a recording into one of the inspected page's own sockets (deep mode; the path and its
- * checks are in shared/inject.ts). The page's connection already had its HELLO and WELCOME, so
- * recorded HELLO frames are skipped and counted; text frames go as text.
+ * checks are in shared/inject.ts): its `out` frames sent to the server on the socket, or its `in`
+ * frames delivered to the page on the socket as if the server had sent them. The page's connection
+ * already had its HELLO and WELCOME, so recorded HELLO (`out`) and WELCOME (`in`) frames are
+ * skipped and counted; text frames go as text.
  *
  * Pacing: up to {@link INJECT_WINDOW_FRAMES} frames or {@link INJECT_WINDOW_BYTES} bytes are on
  * their way to the page at once (the replay's schedule is kept; a round trip through the service
@@ -34,8 +36,9 @@ export const INJECT_TIMEOUT_MS = 10_000;
 /** How often a replay waiting for the page socket to drain asks again, in ms. */
 const DRAIN_POLL_MS = 20;
 
-/** CLASP type code of HELLO. */
+/** CLASP type codes of HELLO and WELCOME. */
 const HELLO = 0x01;
+const WELCOME = 0x02;
 
 const utf8 = new TextDecoder();
 
@@ -76,10 +79,11 @@ export class PageInjector {
   }
 
   /**
-   * Sends one frame (`bytes` or `text`) or, with neither, a probe of the socket's `bufferedAmount`.
+   * Sends one frame (`bytes` or `text`) to the server or, with `toPage`, delivers it to the page;
+   * with neither payload, probes the socket's `bufferedAmount`.
    * @returns the page's answer; a failure is an answer with `ok: false`, never a rejection.
    */
-  request(target: PageTarget, payload: { readonly bytes?: Uint8Array; readonly text?: string }): Promise<InjectResult> {
+  request(target: PageTarget, payload: { readonly bytes?: Uint8Array; readonly text?: string }, toPage = false): Promise<InjectResult> {
     const id = `${this.#prefix}-${++this.#next}`;
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
@@ -87,7 +91,7 @@ export class PageInjector {
         resolve({ id, ok: false, error: `the page did not answer within ${INJECT_TIMEOUT_MS / 1000} s`, buffered: 0 });
       }, INJECT_TIMEOUT_MS);
       this.#pending.set(id, { resolve, timer });
-      const base = { type: 'inject', doc: target.doc, id, cid: target.cid } as const;
+      const base = toPage ? ({ type: 'inject', doc: target.doc, id, cid: target.cid, dir: 'in' } as const) : ({ type: 'inject', doc: target.doc, id, cid: target.cid } as const);
       try {
         if (payload.bytes !== undefined) this.post({ ...base, bytes: bytesToBase64(payload.bytes) });
         else if (payload.text !== undefined) this.post({ ...base, text: payload.text });
@@ -111,6 +115,7 @@ class PageSink {
   constructor(
     readonly injector: PageInjector,
     readonly target: PageTarget,
+    readonly toPage: boolean,
   ) {}
 
   /** Sends one frame within the window; throws the first failure of any earlier frame. */
@@ -118,10 +123,11 @@ class PageSink {
     this.#check();
     while (this.#inflight > 0 && (this.#inflight >= INJECT_WINDOW_FRAMES || this.#inflightBytes + size > INJECT_WINDOW_BYTES)) await this.#answer();
     this.#check();
-    if (this.#buffered > PAGE_BUFFER_HIGH) await this.#drain();
+    // Delivered to the page, a frame is taken at once (its listeners ran); bufferedAmount is about sending.
+    if (!this.toPage && this.#buffered > PAGE_BUFFER_HIGH) await this.#drain();
     this.#inflight += 1;
     this.#inflightBytes += size;
-    void this.injector.request(this.target, payload).then((result) => {
+    void this.injector.request(this.target, payload, this.toPage).then((result) => {
       this.#inflight -= 1;
       this.#inflightBytes -= size;
       if (result.ok) {
@@ -159,20 +165,33 @@ class PageSink {
 }
 
 /**
- * Replays the `out` frames of session `sessionId` in `part` into the page socket `target` at `speed`.
- * `done` settles once the page answered for every frame sent.
+ * Replays the frames of session `sessionId` in `part` into the page socket `target` at `speed`:
+ * the recorded `out` frames to the server, or with `direction` `in` the recorded `in` frames to the
+ * page. `done` settles once the page answered for every frame.
  * @throws RecorderError `SessionNotFound` (through `done`).
  */
-export function replayToPage(log: FrameLog, sessionId: number, target: PageTarget, injector: PageInjector, speed: number, signal: AbortSignal, part: ReplayPart = {}): PanelReplay {
-  const sink = new PageSink(injector, target);
-  let hellos = 0;
+export function replayToPage(
+  log: FrameLog,
+  sessionId: number,
+  target: PageTarget,
+  injector: PageInjector,
+  speed: number,
+  signal: AbortSignal,
+  part: ReplayPart = {},
+  direction: 'out' | 'in' = 'out',
+): PanelReplay {
+  const toPage = direction === 'in';
+  const sink = new PageSink(injector, target, toPage);
+  const handshake = toPage ? WELCOME : HELLO;
+  let skipped = 0;
   const run = replaySession(log, sessionId, {
     ...part,
+    direction,
     speed,
     signal,
     send: (bytes, frame) => {
-      if (!frame.text && frame.type === HELLO) {
-        hellos += 1;
+      if (!frame.text && frame.type === handshake) {
+        skipped += 1;
         return;
       }
       // A copy: `bytes` is only valid until this returns, and the frame is encoded later.
@@ -189,7 +208,9 @@ export function replayToPage(log: FrameLog, sessionId: number, target: PageTarge
       throw error;
     },
   );
-  const outcome = (): string => `the page's socket took ${sink.sent} frames${hellos > 0 ? `; ${hellos} HELLO not sent (the connection already has its session)` : ''}`;
+  const outcome = (): string =>
+    `${toPage ? `the page received ${sink.sent} frames` : `the page's socket took ${sink.sent} frames`}` +
+    (skipped > 0 ? `; ${skipped} ${toPage ? 'WELCOME' : 'HELLO'} not sent (the connection already has its session)` : '');
   return { run, outcome, done };
 }
 

@@ -8,6 +8,9 @@ test('an inject command keeps its known fields only; one payload at most, within
   expect(parseInjectCommand({ type: 'inject', id: 'p-1', cid: 'w1', bytes, doc: 'd', evil: 1 })).toEqual({ type: 'inject', id: 'p-1', cid: 'w1', bytes });
   expect(parseInjectCommand({ type: 'inject', id: 'p-1', cid: 'w1', text: '' })).toEqual({ type: 'inject', id: 'p-1', cid: 'w1', text: '' });
   expect(parseInjectCommand({ type: 'inject', id: 'p-1', cid: 'w1' })).toEqual({ type: 'inject', id: 'p-1', cid: 'w1' }); // a probe
+  expect(parseInjectCommand({ type: 'inject', id: 'p-1', cid: 'w1', dir: 'in', text: 'x' })).toEqual({ type: 'inject', id: 'p-1', cid: 'w1', dir: 'in', text: 'x' });
+  expect(parseInjectCommand({ type: 'inject', id: 'p-1', cid: 'w1', dir: 'out', text: 'x' })).toEqual({ type: 'inject', id: 'p-1', cid: 'w1', text: 'x' });
+  expect(parseInjectCommand({ type: 'inject', id: 'p-1', cid: 'w1', dir: 'sideways', text: 'x' })).toBeNull();
   const refused = [
     null, [], 'inject', { type: 'other', id: 'a', cid: 'w1' },
     { type: 'inject', id: '', cid: 'w1' }, { type: 'inject', id: 'a'.repeat(81), cid: 'w1' }, { type: 'inject', id: 'a', cid: 'w'.repeat(65) },
@@ -28,6 +31,7 @@ test('the relay decodes the bytes into an ArrayBuffer of exactly the frame', () 
   expect(detail.bytes).toBeInstanceOf(ArrayBuffer);
   expect([...new Uint8Array(detail.bytes!)]).toEqual([...frame]);
   expect(injectDetail({ type: 'inject', id: 'a', cid: 'w2', text: 'hi' })).toEqual({ id: 'a', cid: 'w2', text: 'hi' });
+  expect(injectDetail({ type: 'inject', id: 'a', cid: 'w2', dir: 'in', text: 'hi' })).toEqual({ id: 'a', cid: 'w2', dir: 'in', text: 'hi' });
   expect(injectDetail({ type: 'inject', id: 'a', cid: 'w2' })).toEqual({ id: 'a', cid: 'w2' });
 });
 

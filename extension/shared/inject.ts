@@ -1,10 +1,12 @@
 /**
  * Replay into the page's own connection (deep mode): one frame sent on one socket the page hook
- * wrapped, at the panel's request.
+ * wrapped (`out`, to the server), or delivered to the page on it as if the server had sent it
+ * (`in`: a `message` event the hook dispatches on the socket), at the panel's request.
  *
  *   panel ─port 'panel:<tabId>' {inject}→ service worker (only while the tab is in deep mode)
  *   ─port 'relay' {inject}→ relay of that document ─CustomEvent `<secret>:inject`→ hook
- *   hook: captured native `send` on the socket; the frame is reported as traffic marked `replay`
+ *   hook: captured native `send` on the socket (`out`), or a `message` event dispatched on it with the
+ *   captured `dispatchEvent` (`in`); the frame is reported as traffic marked `replay`
  *   hook ─CustomEvent `<secret>:injected`→ relay ─{injected}→ service worker → the tab's panels
  *
  * Both CustomEvent names follow the per-document secret, so a page can neither send nor answer an
@@ -40,6 +42,8 @@ export interface InjectCommand {
   readonly id: string;
   /** The hook's connection id of the socket (`w<n>`). */
   readonly cid: string;
+  /** `in`: delivered to the page as from the server; absent: sent to the server. */
+  readonly dir?: 'in';
   /** A binary frame, base64 (at most MAX_FRAME_BYTES bytes). */
   readonly bytes?: string;
   /** A text frame (at most MAX_TEXT_CHARS UTF-16 units). */
@@ -50,6 +54,7 @@ export interface InjectCommand {
 export interface InjectDetail {
   readonly id: string;
   readonly cid: string;
+  readonly dir?: 'in';
   readonly bytes?: ArrayBuffer;
   readonly text?: string;
 }
@@ -57,7 +62,7 @@ export interface InjectDetail {
 /** Hook → relay → service worker → panel: what became of one inject. */
 export interface InjectResult {
   readonly id: string;
-  /** True when the frame was handed to the socket (or, for a probe, the socket is open). */
+  /** True when the frame was handed to the socket or delivered to the page (or, for a probe, the socket is open). */
   readonly ok: boolean;
   /** Why not, when `ok` is false (else ''). */
   readonly error: string;
@@ -85,19 +90,21 @@ export function parseInjectCommand(value: unknown): InjectCommand | null {
   if (f === null || f['type'] !== 'inject') return null;
   const id = shortString(f['id'], MAX_INJECT_ID_CHARS);
   const cid = shortString(f['cid'], MAX_INJECT_CID_CHARS);
-  if (id === null || cid === null) return null;
+  const dir = f['dir'];
+  if (id === null || cid === null || (dir !== undefined && dir !== 'in' && dir !== 'out')) return null;
+  const head = dir === 'in' ? ({ type: 'inject', id, cid, dir } as const) : ({ type: 'inject', id, cid } as const);
   const bytes = f['bytes'];
   const text = f['text'];
   if (bytes !== undefined && text !== undefined) return null;
   if (bytes !== undefined) {
     if (typeof bytes !== 'string' || bytes.length > MAX_INJECT_BASE64_CHARS || !/^[A-Za-z0-9+/]*={0,2}$/.test(bytes) || bytes.length % 4 !== 0) return null;
-    return { type: 'inject', id, cid, bytes };
+    return { ...head, bytes };
   }
   if (text !== undefined) {
     if (typeof text !== 'string' || text.length > MAX_TEXT_CHARS) return null;
-    return { type: 'inject', id, cid, text };
+    return { ...head, text };
   }
-  return { type: 'inject', id, cid };
+  return head;
 }
 
 /**
@@ -105,7 +112,7 @@ export function parseInjectCommand(value: unknown): InjectCommand | null {
  * @throws RangeError from the base64 codec when `bytes` is not base64 (parseInjectCommand refuses that first).
  */
 export function injectDetail(command: InjectCommand): InjectDetail {
-  const base = { id: command.id, cid: command.cid };
+  const base = command.dir === 'in' ? { id: command.id, cid: command.cid, dir: command.dir } : { id: command.id, cid: command.cid };
   if (command.bytes !== undefined) {
     const bytes = base64ToBytes(command.bytes);
     return { ...base, bytes: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer };

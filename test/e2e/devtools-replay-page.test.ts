@@ -9,6 +9,10 @@
  *   left out and counted; the rows are marked `[replayed by DevTools]`;
  * - the page's replaced `WebSocket.prototype.send` (a page watching its own sends) never sees a
  *   replayed frame;
+ * - the recording's `in` frames (what the server sent) replayed into the page arrive at the page's own
+ *   `onmessage` in order and byte-exact (ArrayBuffer, as its binaryType says; text as text), WELCOME
+ *   left out and counted, listed as incoming and marked;
+ * - a part of a recording (an address pattern) loops until Stop;
  * - a socket closed during a replay ends it with that reason, and what reached the server is an
  *   in-order prefix of the recording.
  */
@@ -44,6 +48,15 @@ async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, what: str
     v = await read();
   }
   return v;
+}
+
+/** What the server sends back for a text frame `text`. */
+function serverAnswers(text: string): (Uint8Array | string)[] {
+  return [
+    encode({ type: 'WELCOME', version: 1, session: 's-1', name: 'replay e2e server', features: ['param'], time: 1n }),
+    encode({ type: 'SET', address: '/e2e/replay/from-server', value: text.length, revision: 7n }),
+    `server answer to ${text}`,
+  ];
 }
 
 const notice = (): Promise<string> => panel.$eval('.status .notice', (n) => n.textContent ?? '');
@@ -103,7 +116,11 @@ beforeAll(async () => {
   wss.on('connection', (ws) => {
     const log: string[] = [];
     received.push(log);
-    ws.on('message', (data, isBinary) => log.push(isBinary ? hex(new Uint8Array(data as Buffer)) : `text ${String(data)}`));
+    ws.on('message', (data, isBinary) => {
+      log.push(isBinary ? hex(new Uint8Array(data as Buffer)) : `text ${String(data)}`);
+      // A text frame is answered the way a server talks to a client: a WELCOME, a SET and a text.
+      if (!isBinary) for (const answer of serverAnswers(String(data))) ws.send(answer, { binary: typeof answer !== 'string' });
+    });
   });
   await new Promise<void>((resolve) => wsHttp.listen(0, '127.0.0.1', resolve));
   const address = wsHttp.address();
@@ -115,7 +132,10 @@ beforeAll(async () => {
   await page.goto(`${server.url}/test/e2e/pages/replay-page.html`);
   await page.waitForFunction(() => 'R' in globalThis);
   await page.evaluate((url) => (globalThis as any).R.open(url), wsUrl);
-  ({ panel } = await openClaspPanel(page));
+  const opened = await openClaspPanel(page);
+  panel = opened.panel;
+  opened.devtools.on('console', (m) => { if (!/Autofill|Third-party|Unknown VE|project settings/.test(m.text())) console.log('[devtools console]', m.type(), m.text()); });
+  opened.devtools.on('pageerror', (e) => console.log('[devtools pageerror]', e));
 });
 
 afterAll(async () => {
@@ -179,11 +199,48 @@ test('in deep mode a recording replays into the open page socket: in order, byte
   await panel.click('.tabs .tab-frames');
   await setInput(panel, '.toolbar .text', 'replayed by devtools');
   await until(() => panel.$eval('.status .status-text', (e) => e.textContent ?? ''), (t) => / 31 shown\b/.test(t), 'the 31 replayed frames in the list');
-  const marked = await waitRows(panel, (r) => r.length > 0 && r.at(-1)!.includes('text frame of a'), 'the replayed rows');
+  // The list is redrawn a task after the status: wait until only marked rows are up.
+  const marked = await waitRows(panel, (r) => r.length > 0 && r.every((x) => x.includes('[replayed by DevTools]')) && r.at(-1)!.includes('text frame of a'), 'the replayed rows');
   expect(marked.every((x) => x.includes('[replayed by DevTools]') && x.split('|')[2] === '↑')).toBe(true);
   expect(marked.at(-1)).toMatch(/\[replayed by DevTools\] text frame of a ✓$/);
   expect(marked.slice(0, -1).every((x) => x.includes('|SET|/e2e/replay/a/'))).toBe(true);
   await setInput(panel, '.toolbar .text', '');
+});
+
+test("the recording's in frames replay into the page as if from the server: in order, byte-exact, WELCOME left out", async () => {
+  const { id, frames } = recordingA!;
+  const text = frames.at(-1) as string;
+  const [, set, answer] = serverAnswers(text);
+  // While recording, the page's listener got the server's three answers.
+  // (and three more after the replay above sent the text frame again)
+  const before = await page.evaluate(() => (globalThis as any).R.messages() as { data: string; origin: string; trusted: boolean }[]);
+  expect(before).toHaveLength(6);
+  expect(before.slice(0, 3).map((m) => m.data)).toEqual([`binary ${hex(serverAnswers(text)[0] as Uint8Array)}`, `binary ${hex(set as Uint8Array)}`, `text ${answer as string}`]);
+  const sentBefore = received[0]!.length;
+  await panel.click('.tabs .tab-recordings');
+  const menu = await until(targets, (t) => t.length === 2 && !t[1]!.disabled, 'the page socket');
+  await select('.replay-target', menu[1]!.value);
+  await select('.replay-direction', 'in');
+  await select('.replay-speed', 'Infinity');
+  await panel.click(`.recordings-rows tr[data-id="${id}"] .rec-replay`);
+  const done = await until(notice, (t) => t.includes('the in frames of') || t.startsWith('replay failed'), 'the replay to finish');
+  expect(done).toMatch(/^replayed 3 frames of the in frames of recording \d+ into this page: #2 ws:.+; the page received 2 frames; 1 WELCOME not sent \(the connection already has its session\)$/);
+  const after = (await page.evaluate(() => (globalThis as any).R.messages() as { data: string; origin: string; trusted: boolean }[])).slice(before.length);
+  expect(after.map((m) => m.data)).toEqual([`binary ${hex(set as Uint8Array)}`, `text ${answer as string}`]);
+  // As the browser would deliver it, except that isTrusted is false (no script can make a trusted event).
+  expect(after.every((m) => m.origin === before[0]!.origin && m.trusted === false)).toBe(true);
+  expect(before[0]!.trusted).toBe(true);
+  // Nothing went to the server.
+  await sleep(200);
+  expect(received[0]!.length).toBe(sentBefore);
+  await panel.click('.tabs .tab-frames');
+  await setInput(panel, '.toolbar .text', 'replayed by devtools');
+  const rows = await waitRows(panel, (r) => r.every((x) => x.includes('[replayed by DevTools]')) && r.some((x) => x.includes('server answer to')), 'the delivered frames in the list');
+  const delivered = rows.filter((x) => x.split('|')[2] === '↓');
+  expect(delivered).toHaveLength(2);
+  expect(delivered[0]).toContain('|SET|/e2e/replay/from-server|');
+  await setInput(panel, '.toolbar .text', '');
+  await select('.replay-direction', 'out');
 });
 
 test('a part of a recording (an address pattern) replays in a loop until Stop', async () => {
@@ -199,8 +256,9 @@ test('a part of a recording (an address pattern) replays in a loop until Stop', 
   // The recording has no gaps: rounds follow each other quickly, each reported.
   const second = await until(notice, (t) => /\(round ([2-9]|\d{2,})\)/.test(t), 'two rounds of the loop');
   expect(second).toMatch(/^replayed 11 frames of recording \d+ \(\/e2e\/replay\/a\/1\*\) into this page: #2 ws:.+ \(round \d+\); lateness .+; the page's socket took 11 frames$/);
-  await panel.click('.replay-stop');
-  await until(notice, (t) => t === `replay of recording ${id} stopped`, 'the loop to stop');
+  await press(panel, '.replay-stop');
+  // Stop lands in a round or between two: either way the replay ends and says so.
+  await until(notice, (t) => t.startsWith(`replay of recording ${id} stopped`), 'the loop to stop');
   await panel.$eval('.replay-loop', (c) => (c as HTMLInputElement).click());
   await setInput(panel, '.replay-address', '');
   await sleep(300);

@@ -25,7 +25,7 @@ const STYLE = `
 .recordings-view .retention input, .recordings-view .replay-bar select { width: 6em; }
 .recordings-view .replay-url { width: 18em; }
 .recordings-view .replay-bar { display: flex; flex-wrap: wrap; align-items: center; gap: 4px; white-space: pre; }
-.recordings-view .replay-bar select.replay-target { width: auto; max-width: 28em; }
+.recordings-view .replay-bar select.replay-target, .recordings-view .replay-bar select.replay-direction { width: auto; max-width: 28em; }
 .recordings-view .replay-from, .recordings-view .replay-to { width: 5em; }
 .recordings-view .replay-address { width: 10em; }
 .recordings-view .replay-hint { color: var(--muted, #888); flex-basis: 100%; }
@@ -64,6 +64,7 @@ export class RecordingsView {
   readonly #target = el('select', 'replay-target');
   readonly #targetHint = el('span', 'replay-hint');
   readonly #url = el('input', 'replay-url');
+  readonly #direction = el('select', 'replay-direction');
   readonly #from = el('input', 'replay-from');
   readonly #to = el('input', 'replay-to');
   readonly #address = el('input', 'replay-address');
@@ -104,6 +105,11 @@ export class RecordingsView {
     retention.append('Keep at most ', this.#mb, ' MB and ', this.#days, ' days of recordings (0 = no limit) ',
       button('retention-apply', 'Apply', () => void this.#applySetting()), this.#store);
     const replay = el('div', 'replay-bar');
+    this.#direction.append(
+      new Option('its out frames (to the server)', 'out', true, true),
+      new Option('its in frames (to the page, as if from the server)', 'in'),
+    );
+    this.#direction.title = 'Out: what the page sent, sent again to the server. In: what the server sent, delivered to the page again (replay into this page only)';
     this.#from.placeholder = 'start';
     this.#to.placeholder = 'end';
     this.#from.title = this.#to.title = 'A time from the start of the recording: 80, 1:20 or 1:02:03 (empty: from the start / to the end)';
@@ -113,7 +119,7 @@ export class RecordingsView {
     const loop = el('label', 'replay-loop-label');
     loop.append(this.#loop, ' loop');
     loop.title = 'Replay the same part again and again until Stop';
-    replay.append('Replay into ', this.#target, ' ', this.#url, ' at ', this.#speed, ', from ', this.#from, ' to ', this.#to, ', ', this.#address, ' ', loop, ' ',
+    replay.append('Replay ', this.#direction, ' into ', this.#target, ' ', this.#url, ' at ', this.#speed, ', from ', this.#from, ' to ', this.#to, ', ', this.#address, ' ', loop, ' ',
       this.#pause, this.#stop, this.#progress, this.#replayStatus, this.#targetHint);
     this.#target.addEventListener('change', () => this.#showTarget());
     // The page's sockets come and go: the menu is rebuilt whenever it is about to be used.
@@ -297,7 +303,12 @@ export class RecordingsView {
   }
 
   #showTarget(): void {
-    this.#url.hidden = this.#pageTarget() !== null;
+    const page = this.#pageTarget() !== null;
+    this.#url.hidden = page;
+    // A relay takes what a client sends: only a page can be given what its server sent.
+    const inOption = this.#direction.options[1]!;
+    inOption.disabled = !page;
+    if (!page) this.#direction.value = 'out';
   }
 
   async #startReplay(sessionId: number): Promise<void> {
@@ -312,8 +323,9 @@ export class RecordingsView {
       const part = parseReplaySelection({ from: this.#from.value, to: this.#to.value, address: this.#address.value }, session.startedAt);
       if (!part.ok) return this.app.report(part.error, true);
       const { label, ...query } = part;
-      const total = await log.count({ ...query, sessionId, direction: 'out' });
-      const what = `recording ${sessionId}${label === '' ? '' : ` (${label})`}`;
+      const direction = target === null ? 'out' : this.#direction.value === 'in' ? 'in' : 'out';
+      const total = await log.count({ ...query, sessionId, direction });
+      const what = `${direction === 'in' ? 'the in frames of ' : ''}recording ${sessionId}${label === '' ? '' : ` (${label})`}`;
       this.#replayAbort = abort;
       // Stop works while connecting too: the replay then ends before its first frame.
       this.#stop.disabled = false;
@@ -322,7 +334,7 @@ export class RecordingsView {
         const replay =
           target === null || this.page === null
             ? await replayToRelay(log, sessionId, into, Number(this.#speed.value), abort.signal, query)
-            : replayToPage(log, sessionId, target, this.page.injector, Number(this.#speed.value), abort.signal, query);
+            : replayToPage(log, sessionId, target, this.page.injector, Number(this.#speed.value), abort.signal, query, direction);
         this.#replay = replay;
         this.#pause.disabled = false;
         this.#pause.textContent = 'Pause';
@@ -337,8 +349,13 @@ export class RecordingsView {
         const result = await replay.done;
         this.app.report(`replayed ${result.frames} frames of ${what} into ${into}${loop}; lateness p99 ${result.lateness.p99.toFixed(1)} ms, max ${result.lateness.max.toFixed(1)} ms; ${replay.outcome()}`);
         // Loop: the same part again, until Stop (or unticked); a round with no frame ends it.
-        if (!this.#loop.checked || abort.signal.aborted || result.frames === 0) break;
+        if (abort.signal.aborted) {
+          this.app.report(`replay of recording ${sessionId} stopped after round ${round}`);
+          break;
+        }
+        if (!this.#loop.checked || result.frames === 0) break;
       }
+      this.#replayStatus.textContent = '';
     } catch (error) {
       if (abort.signal.aborted) this.app.report(`replay of recording ${sessionId} stopped`);
       else this.#fail('replay')(error);

@@ -6,6 +6,10 @@
  */
 let socket: WebSocket | undefined;
 const spied: string[] = [];
+/** What the page's message listener received: `text …` or `binary <hex>`, with origin and isTrusted. */
+const messages: { data: string; origin: string; trusted: boolean }[] = [];
+
+const hex = (buffer: ArrayBuffer): string => [...new Uint8Array(buffer)].map((b) => b.toString(16).padStart(2, '0')).join('');
 
 const pageSend = WebSocket.prototype.send;
 WebSocket.prototype.send = function spy(this: WebSocket, data: Parameters<WebSocket['send']>[0]): void {
@@ -20,6 +24,8 @@ const api = {
       socket = new WebSocket(url, 'clasp');
       socket.binaryType = 'arraybuffer';
       socket.onopen = () => resolve();
+      socket.onmessage = (e: MessageEvent) =>
+        void messages.push({ data: typeof e.data === 'string' ? `text ${e.data}` : e.data instanceof ArrayBuffer ? `binary ${hex(e.data)}` : `other ${String(e.data)}`, origin: e.origin, trusted: e.isTrusted });
       socket.onerror = () => reject(new Error('socket error'));
     });
   },
@@ -30,6 +36,10 @@ const api = {
   /** Closes the page's socket. */
   close(): void {
     socket!.close(1000, 'page closed it');
+  },
+  /** What the page's message listener received, in order. */
+  messages(): { data: string; origin: string; trusted: boolean }[] {
+    return [...messages];
   },
   /** What the page's send spy saw, in order. */
   spied(): string[] {
