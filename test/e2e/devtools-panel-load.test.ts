@@ -87,6 +87,8 @@ test('spoofing characters show escaped and styled in rows, tooltip, detail title
   expect(title).toContain('/mixer/1/ga\\u200Bin');
   expect(title).not.toMatch(/[\u200B\u202E]/);
   await clickRow(panel, '.frame-rows .vlist-page.shown .row[data-id]:not([hidden])');
+  // The detail's title and its field tree are drawn in separate steps: wait for the tree.
+  await panel.waitForFunction(() => [...document.querySelectorAll('.tree .tree-row')].some((r) => (r.textContent ?? '').includes('/mixer/1/ga')), { polling: 100, timeout: 30_000 });
   const detail = await panel.evaluate(() => ({
     title: document.querySelector('.detail-title')?.textContent ?? '',
     titleEscapes: [...document.querySelectorAll('.detail-title .esc')].map((e) => e.textContent),
