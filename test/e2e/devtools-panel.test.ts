@@ -125,14 +125,23 @@ test('live frames appear, and the direction / type / regex filters narrow the li
   await panel.$eval('.type-list input[data-type="SET"]', (i) => (i as HTMLInputElement).click());
 });
 
+/** Waits (30 s at most) for the field tree row starting with `start` and returns its index. */
+async function treeRowIndex(start: string): Promise<string> {
+  const handle = await panel.waitForFunction(
+    (s: string) => [...document.querySelectorAll('.tree-row')].find((r) => r.textContent?.startsWith(s))?.getAttribute('data-index') ?? false,
+    { polling: 100, timeout: 30_000 },
+    start,
+  );
+  return String(await handle.jsonValue());
+}
+
 test('selecting a field highlights its bytes, and clicking a byte selects its field', async () => {
   await setInput('.toolbar .address', '/e2e/transport/level');
   await setInput('.toolbar .direction', 'out');
   await waitRows((r) => r.length === 1 && r[0]!.includes('|↑|e2e-transport|SET|/e2e/transport/level|'), 'the transport SET');
   await clickRow(panel, '.frame-rows .vlist-page.shown .row[data-id]');
-  await panel.waitForSelector('.tree-row');
-  // SET /e2e/transport/level = 0.5 rev 1: find the address field row and click it
-  const rowIndex = await panel.$$eval('.tree-row', (rows) => rows.find((r) => r.textContent?.startsWith('address:'))?.getAttribute('data-index'));
+  // SET /e2e/transport/level = 0.5 rev 1: find the address field row (the tree is drawn a frame later) and click it
+  const rowIndex = await treeRowIndex('address: ');
   expect(rowIndex).toBeDefined();
   await panel.click(`.tree-row[data-index="${rowIndex}"]`);
   const highlighted = await panel.$$eval('.hex-bytes .hl', (cells) => cells.map((c) => c.textContent).join(' '));
@@ -203,7 +212,7 @@ test('the picture for the docs: the selected SET value field highlights its 8 by
   await setInput('.toolbar .text', '/e2e/transport/level = 0.5');
   await waitRows((r) => r.length > 0 && r.every((x) => x.includes('/e2e/transport/level = 0.5')), 'the transport SETs');
   await clickRow(panel, '.frame-rows .vlist-page.shown .row[data-id]');
-  const valueRow = await panel.$$eval('.tree-row', (rows) => rows.find((r) => r.textContent?.startsWith('value:'))?.getAttribute('data-index'));
+  const valueRow = await treeRowIndex('value:');
   await panel.click(`.tree-row[data-index="${valueRow}"]`);
   await setInput('.toolbar .text', '');
   await new Promise((r) => setTimeout(r, 300));
