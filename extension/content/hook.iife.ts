@@ -155,7 +155,6 @@ const HOOK_KEY = '__CLASP_DEVTOOLS_HOOK__';
   const flush = (): void => {
     flushScheduled = false;
     if (block.count === 0) return;
-    // No channel yet means no relay in this document to take the batch (no page script has run).
     const detail: PageDetail = { block: block.take(), cids, events: objects };
     objects = newList();
     cids = newList();
@@ -164,6 +163,7 @@ const HOOK_KEY = '__CLASP_DEVTOOLS_HOOK__';
     batchBytes = 0;
     const init = { bubbles: false, cancelable: false, composed: false, detail };
     setPrototypeOf(init, null); // the constructor reads its options: none may come from Object.prototype
+    // No channel yet means no relay in this document to take the batch (and no page script has run).
     if (eventName !== '') apply(dispatch, doc, [new CustomEvt(eventName, init)]);
   };
 
