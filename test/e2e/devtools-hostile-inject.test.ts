@@ -24,6 +24,7 @@ import { encodeFrame } from '../../src/protocol/frame.js';
 import { DEEP_EXTENSION_DIR, ensureExtensionBuilt, launchWithExtension, type ExtensionBrowser } from '../support/devtools-panel.js';
 import { extensionId } from '../support/relay-tap.js';
 import { hostileInjectPageHtml, TRAPPED_FIELDS } from './pages/hostile-inject-page.js';
+import { sleep, until } from './panel-helpers.js';
 
 /** The secret a hostile page writes into its own markup as the handshake attribute. */
 const PRESET_SECRET = 'page-known-secret';
@@ -41,20 +42,8 @@ let origin: string;
 const received = new Map<string, string[]>();
 let chromium: ExtensionBrowser;
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const digest = (bytes: Uint8Array): string => `bin ${bytes.length} ${createHash('sha256').update(bytes).digest('hex').slice(0, 16)}`;
 const b64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64');
-
-async function until<T>(read: () => Promise<T> | T, ok: (v: T) => boolean, what: string, ms = 30_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  let v = await read();
-  while (!ok(v)) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(v).slice(0, 500)}`);
-    await sleep(100);
-    v = await read();
-  }
-  return v;
-}
 
 type Message = Readonly<Record<string, unknown>>;
 

@@ -21,7 +21,7 @@ import { startPageServer, type PageServer } from '../support/browser.js';
 import { ensureExtensionBuilt, launchWithExtension, openClaspPanel, type ExtensionBrowser } from '../support/devtools-panel.js';
 import { connectClient } from '../support/relay-client.js';
 import { rowFields } from '../../extension/panel/view/row-text.js';
-import { press } from './panel-helpers.js';
+import { press, sleep, until } from './panel-helpers.js';
 
 let server: PageServer;
 let source: Relay;
@@ -30,19 +30,6 @@ let chromium: ExtensionBrowser;
 let page: Page;
 let panel: Frame;
 let downloads: string;
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, what: string, ms = 15_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  let v = await read();
-  while (!ok(v)) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(v)}`);
-    await sleep(100);
-    v = await read();
-  }
-  return v;
-}
 
 const notice = (): Promise<string> => panel.$eval('.status .notice', (n) => n.textContent ?? '');
 

@@ -23,7 +23,7 @@ import { WebSocketServer } from 'ws';
 import { encode } from '../../src/protocol/index.js';
 import { startPageServer, type PageServer } from '../support/browser.js';
 import { DEEP_EXTENSION_DIR, ensureExtensionBuilt, launchWithExtension, openClaspPanel, type ExtensionBrowser } from '../support/devtools-panel.js';
-import { press, setInput, waitRows } from './panel-helpers.js';
+import { press, setInput, sleep, until, waitRows } from './panel-helpers.js';
 
 let server: PageServer;
 let wsHttp: Server;
@@ -36,19 +36,7 @@ let panel: Frame;
 /** Recording `a` of the second test: its id and the frames the page sent. */
 let recordingA: { id: string; frames: (number[] | string)[] } | undefined;
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
-
-async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, what: string, ms = 30_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  let v = await read();
-  while (!ok(v)) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(v)}`);
-    await sleep(100);
-    v = await read();
-  }
-  return v;
-}
 
 /** What the server sends back for a text frame `text`. */
 function serverAnswers(text: string): (Uint8Array | string)[] {

@@ -73,3 +73,21 @@ export async function clickRow(frame: Frame, selector: string, tries = 5): Promi
     }
   }
 }
+
+/** Resolves after `ms` milliseconds. */
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Reads `read()` every 100 ms until `ok` accepts it (30 s at most by default) and returns that value;
+ * on timeout the error names `what` and the last value read.
+ */
+export async function until<T>(read: () => Promise<T> | T, ok: (v: T) => boolean, what: string, ms = 30_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  let v = await read();
+  while (!ok(v)) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(v)}`);
+    await sleep(100);
+    v = await read();
+  }
+  return v;
+}
