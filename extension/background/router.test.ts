@@ -234,7 +234,7 @@ test('inject: refused unless the tab is in deep mode; then it reaches the relay 
   const sent = (r: FakePort) => r.posted.filter((m) => (m as { type: string }).type === 'inject');
   const bytes = bytesToBase64(new Uint8Array([0x53, 0x21, 0, 0]));
   p.send({ type: 'inject', doc: 'd2', id: 'a-1', cid: 'w1', bytes } as never);
-  expect(p.posted.at(-1)).toEqual({ type: 'injected', doc: 'd2', id: 'a-1', ok: false, error: 'needs deep mode', buffered: 0 });
+  expect(p.posted.at(-1)).toEqual({ type: 'injected', doc: 'd2', id: 'a-1', ok: false, error: 'needs deep mode', buffered: 0, sent: 0 });
   expect(sent(r2)).toEqual([]);
   deepOn = true;
   p.send({ type: 'inject', doc: 'd2', id: 'a-2', cid: 'w1', bytes, extra: 'dropped' } as never);
@@ -242,19 +242,19 @@ test('inject: refused unless the tab is in deep mode; then it reaches the relay 
   p.send({ type: 'inject', doc: 'gone', id: 'a-4', cid: 'w1', bytes } as never);
   p.send({ type: 'inject', doc: 'd2', id: 'a-5', cid: 'w1', bytes, text: 'both' } as never);
   p.send({ type: 'inject', doc: 'd2', id: 'a-6', cid: 'w1', bytes: 'not base64!' } as never);
-  expect(sent(r2)).toEqual([{ type: 'inject', id: 'a-2', cid: 'w1', bytes }, { type: 'inject', id: 'a-3', cid: 'w1', text: 'hi' }]);
+  expect(sent(r2)).toEqual([{ type: 'inject', id: 'a-2', cid: 'w1', frames: [{ bytes }] }, { type: 'inject', id: 'a-3', cid: 'w1', frames: [{ text: 'hi' }] }]);
   expect(sent(r1)).toEqual([]);
   expect(sent(r9)).toEqual([]); // same document id in another tab: never reached from this tab's panel
   const answers = p.posted.filter((m) => (m as { type: string }).type === 'injected').slice(1);
   expect(answers).toEqual([
-    { type: 'injected', doc: 'gone', id: 'a-4', ok: false, error: 'the document is gone (navigated or closed)', buffered: 0 },
-    { type: 'injected', doc: 'd2', id: 'a-5', ok: false, error: 'malformed inject command', buffered: 0 },
-    { type: 'injected', doc: 'd2', id: 'a-6', ok: false, error: 'malformed inject command', buffered: 0 },
+    { type: 'injected', doc: 'gone', id: 'a-4', ok: false, error: 'the document is gone (navigated or closed)', buffered: 0, sent: 0 },
+    { type: 'injected', doc: 'd2', id: 'a-5', ok: false, error: 'malformed inject command', buffered: 0, sent: 0 },
+    { type: 'injected', doc: 'd2', id: 'a-6', ok: false, error: 'malformed inject command', buffered: 0, sent: 0 },
   ]);
   // the relay's answer: checked, named by the relay's own document, and sent to the panels of its tab only
-  r2.send({ type: 'injected', doc: 'forged', id: 'a-2', ok: true, error: '', buffered: 12 } as never);
-  r2.send({ type: 'injected', doc: 'd2', id: 'a-3', ok: 'yes', error: '', buffered: -1 } as never);
-  expect(p.posted.at(-1)).toEqual({ type: 'injected', doc: 'd2', id: 'a-2', ok: true, error: '', buffered: 12 });
+  r2.send({ type: 'injected', doc: 'forged', id: 'a-2', ok: true, error: '', buffered: 12, sent: 1 } as never);
+  r2.send({ type: 'injected', doc: 'd2', id: 'a-3', ok: 'yes', error: '', buffered: -1, sent: 1 } as never);
+  expect(p.posted.at(-1)).toEqual({ type: 'injected', doc: 'd2', id: 'a-2', ok: true, error: '', buffered: 12, sent: 1 });
   expect(other.posted.some((m) => (m as { type: string }).type === 'injected')).toBe(false);
 });
 

@@ -184,14 +184,14 @@ export class Router {
     const command = parseInjectCommand(value);
     if (command === null || typeof doc !== 'string') {
       const id = value['id'];
-      if (typeof id === 'string' && id.length <= 80 && typeof doc === 'string') this.#toPanels(tab, { type: 'injected', doc: doc.slice(0, 128), id, ok: false, error: 'malformed inject command', buffered: 0 });
+      if (typeof id === 'string' && id.length <= 80 && typeof doc === 'string') this.#toPanels(tab, { type: 'injected', doc: doc.slice(0, 128), id, ok: false, error: 'malformed inject command', buffered: 0, sent: 0 });
       return;
     }
     const refused = this.hooks?.injectRefusal(tab) ?? 'this build cannot replay into the page';
     const entry = refused === '' ? [...(this.#relays.get(tab) ?? [])].find((e) => e.doc === doc) : undefined;
     if (entry === undefined) {
       const error = refused !== '' ? refused : 'the document is gone (navigated or closed)';
-      this.#toPanels(tab, { type: 'injected', doc, id: command.id, ok: false, error, buffered: 0 });
+      this.#toPanels(tab, { type: 'injected', doc, id: command.id, ok: false, error, buffered: 0, sent: 0 });
       return;
     }
     entry.port.postMessage(command satisfies RelayCommand);

@@ -39,6 +39,7 @@ import {
   HOOK_BATCH_EVENTS,
   HOOK_FLUSH_MS,
   MAX_FRAME_BYTES,
+  MAX_INJECT_FRAMES,
   MAX_PROTOCOLS,
   MAX_TEXT_CHARS,
 } from '../shared/limits.js';
@@ -445,25 +446,33 @@ const HOOK_KEY = '__CLASP_DEVTOOLS_HOOK__';
   };
 
   /**
-   * Sends `data` on socket `cid` (`out`), or delivers it to the page (`in`); undefined `data` is a
-   * probe that does nothing. Says what happened.
+   * Sends `frames` on socket `cid` in order (`out`), or delivers them to the page (`in`), stopping at
+   * the first one that cannot go; no frames is a probe that does nothing. Says what happened.
    */
-  const inject = (id: string, cid: string, data: ArrayBuffer | string | undefined, toPage: boolean): InjectResult => {
+  const inject = (id: string, cid: string, frames: readonly (ArrayBuffer | string)[], toPage: boolean): InjectResult => {
     const ref = apply(mapGet, socketsByCid, [cid]) as WeakRef<WebSocket> | undefined;
     const socket = ref === undefined ? undefined : (apply(deref, ref, NO_ARGS) as WebSocket | undefined);
-    if (socket === undefined) return { id, ok: false, error: `no open socket ${cid} in this document`, buffered: 0 };
-    const state = apply(readyStateOf, socket, NO_ARGS) as number;
-    if (state !== 1) return { id, ok: false, error: `socket ${cid} is not open (readyState ${state})`, buffered: 0 };
-    if (data !== undefined && toPage) deliver(socket, data);
-    else if (data !== undefined) {
-      try {
-        apply(nativeSend, socket, [data]); // the captured native send: a page's replaced `send` never runs
-      } catch {
-        return { id, ok: false, error: `the browser refused the frame on socket ${cid}`, buffered: 0 };
+    if (socket === undefined) return { id, ok: false, error: `no open socket ${cid} in this document`, buffered: 0, sent: 0 };
+    let sent = 0;
+    for (;;) {
+      // Checked before every frame: a page listener may close the socket while a frame is delivered,
+      // and a send on a closing socket would be dropped by the browser without an error.
+      const state = apply(readyStateOf, socket, NO_ARGS) as number;
+      if (state !== 1) return { id, ok: false, error: `socket ${cid} is not open (readyState ${state})`, buffered: 0, sent };
+      if (sent === frames.length) break;
+      const data = frames[sent]!;
+      if (toPage) deliver(socket, data);
+      else {
+        try {
+          apply(nativeSend, socket, [data]); // the captured native send: a page's replaced `send` never runs
+        } catch {
+          return { id, ok: false, error: `the browser refused the frame on socket ${cid}`, buffered: 0, sent };
+        }
+        frame(cid, 'out', data, REPLAY);
       }
-      frame(cid, 'out', data, REPLAY);
+      sent += 1;
     }
-    return { id, ok: true, error: '', buffered: apply(bufferedOf, socket, NO_ARGS) as number };
+    return { id, ok: true, error: '', buffered: apply(bufferedOf, socket, NO_ARGS) as number, sent };
   };
   const onInject = (event: Event): void => {
     let raw: unknown;
@@ -475,17 +484,25 @@ const HOOK_KEY = '__CLASP_DEVTOOLS_HOOK__';
     if (typeof raw !== 'object' || raw === null) return;
     const id = own(raw, 'id');
     const cid = own(raw, 'cid');
-    const bytes = own(raw, 'bytes');
-    const text = own(raw, 'text');
+    const list = own(raw, 'frames');
     const toPage = own(raw, 'dir') === 'in';
     if (typeof id !== 'string' || typeof cid !== 'string') return;
-    if (typeof text === 'string' || bytes === undefined) return answer(inject(id, cid, typeof text === 'string' ? text : undefined, toPage));
-    try {
-      apply(abLength, bytes, NO_ARGS); // throws unless a real ArrayBuffer
-    } catch {
-      return answer({ id, ok: false, error: 'bad payload', buffered: 0 });
+    // The relay's array, cloned into this world: only its own elements are read, into a list of ours.
+    const frames = newList<ArrayBuffer | string>();
+    const count = isArray(list) ? (own(list as object, 'length') as number) : -1;
+    if (!(count >= 0 && count <= MAX_INJECT_FRAMES)) return answer({ id, ok: false, error: 'bad frames', buffered: 0, sent: 0 });
+    for (let i = 0; i < count; i++) {
+      const data = own(list as object, NativeString(i));
+      if (typeof data !== 'string') {
+        try {
+          apply(abLength, data, NO_ARGS); // throws unless a real ArrayBuffer
+        } catch {
+          return answer({ id, ok: false, error: 'bad payload', buffered: 0, sent: 0 });
+        }
+      }
+      append(frames, data as ArrayBuffer | string);
     }
-    answer(inject(id, cid, bytes as ArrayBuffer, toPage));
+    answer(inject(id, cid, frames, toPage));
   };
 
   const fromTransport = (event: ClaspDevtoolsEvent): void => {

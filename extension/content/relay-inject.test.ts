@@ -15,10 +15,10 @@ test('a command reaches the hook with its bytes decoded; the answer goes back na
   injector.command({ type: 'inject', id: 'p-1', cid: 'w3', bytes: bytesToBase64(new Uint8Array([0x53, 1])) });
   expect(toHook).toHaveLength(1);
   expect(toHook[0]!.cid).toBe('w3');
-  expect([...new Uint8Array(toHook[0]!.bytes!)]).toEqual([0x53, 1]);
-  injector.result({ id: 'p-1', ok: true, error: '', buffered: 4 });
-  injector.result({ id: 'p-1', ok: true, error: '', buffered: -4 }); // malformed: not forwarded
-  expect(toWorker).toEqual([{ type: 'injected', doc: 'doc-1', id: 'p-1', ok: true, error: '', buffered: 4 }]);
+  expect([...new Uint8Array(toHook[0]!.frames[0] as ArrayBuffer)]).toEqual([0x53, 1]);
+  injector.result({ id: 'p-1', ok: true, error: '', buffered: 4, sent: 1 });
+  injector.result({ id: 'p-1', ok: true, error: '', buffered: -4, sent: 1 }); // malformed: not forwarded
+  expect(toWorker).toEqual([{ type: 'injected', doc: 'doc-1', id: 'p-1', ok: true, error: '', buffered: 4, sent: 1 }]);
 });
 
 test('a malformed command is answered with an error when it has an id, and never reaches the hook', () => {
@@ -27,5 +27,5 @@ test('a malformed command is answered with an error when it has an id, and never
   injector.command({ type: 'inject', cid: 'w3', text: 'no id' });
   injector.command(null);
   expect(toHook).toEqual([]);
-  expect(toWorker).toEqual([{ type: 'injected', doc: 'doc-1', id: 'p-2', ok: false, error: 'malformed inject command', buffered: 0 }]);
+  expect(toWorker).toEqual([{ type: 'injected', doc: 'doc-1', id: 'p-2', ok: false, error: 'malformed inject command', buffered: 0, sent: 0 }]);
 });

@@ -25,7 +25,7 @@ export class RelayInjector {
     const command = parseInjectCommand(value);
     if (command === null) {
       const id = (value as { id?: unknown } | null)?.id;
-      if (typeof id === 'string' && id.length <= 80) this.toWorker({ type: 'injected', doc: this.doc, id, ok: false, error: 'malformed inject command', buffered: 0 });
+      if (typeof id === 'string' && id.length <= 80) this.toWorker({ type: 'injected', doc: this.doc, id, ok: false, error: 'malformed inject command', buffered: 0, sent: 0 });
       return;
     }
     this.toHook(injectDetail(command));

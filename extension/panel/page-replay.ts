@@ -7,7 +7,7 @@
  *
  * Pacing: up to {@link INJECT_WINDOW_FRAMES} frames or {@link INJECT_WINDOW_BYTES} bytes are on
  * their way to the page at once (the replay's schedule is kept; a round trip through the service
- * worker is not waited for per frame). When the socket's `bufferedAmount` passes
+ * worker is not waited for per frame), and frames due together travel in one inject. When the socket's `bufferedAmount` passes
  * {@link PAGE_BUFFER_HIGH} (the network is slower than the replay), the replay waits until it drains,
  * so a fast replay never piles megabytes into the page. The first failure (socket closed, document
  * gone, deep mode stopped, no answer within {@link INJECT_TIMEOUT_MS}) ends the replay with that
@@ -16,13 +16,14 @@
 import { replaySession, type FrameLog, type ReplayResult } from '../../src/recorder/index.js';
 import type { InjectResult } from '../shared/inject.js';
 import { DEEP_SOURCE, type PanelCommand, type PanelMessage } from '../shared/messages.js';
+import { MAX_FRAME_BYTES, MAX_INJECT_FRAMES, MAX_TEXT_CHARS } from '../shared/limits.js';
 import { bytesToBase64 } from '../shared/validate.js';
 import type { ConnectionRecord } from './model/types.js';
 import type { PanelReplay, ReplayPart } from './recordings-replay.js';
 import { IMPORT_DOC_PREFIX } from './recording.js';
 
-/** Frames sent to the page and not yet answered, at most. */
-export const INJECT_WINDOW_FRAMES = 64;
+/** Frames sent to the page and not yet answered, at most (two full injects). */
+export const INJECT_WINDOW_FRAMES = 2 * MAX_INJECT_FRAMES;
 
 /** Bytes sent to the page and not yet answered, at most (1 MiB). */
 export const INJECT_WINDOW_BYTES = 1 << 20;
@@ -75,38 +76,51 @@ export class PageInjector {
     if (pending === undefined) return;
     this.#pending.delete(message.id);
     clearTimeout(pending.timer);
-    pending.resolve({ id: message.id, ok: message.ok === true, error: String(message.error), buffered: Number(message.buffered) || 0 });
+    pending.resolve({ id: message.id, ok: message.ok === true, error: String(message.error), buffered: Number(message.buffered) || 0, sent: Number(message.sent) || 0 });
   }
 
   /**
-   * Sends one frame (`bytes` or `text`) to the server or, with `toPage`, delivers it to the page;
-   * with neither payload, probes the socket's `bufferedAmount`.
+   * Sends `frames` in order to the server or, with `toPage`, delivers them to the page; no frames
+   * probes the socket's `bufferedAmount`. The caller keeps within the caps of one inject
+   * (MAX_INJECT_FRAMES frames, MAX_FRAME_BYTES bytes and MAX_TEXT_CHARS text units in all).
    * @returns the page's answer; a failure is an answer with `ok: false`, never a rejection.
    */
-  request(target: PageTarget, payload: { readonly bytes?: Uint8Array; readonly text?: string }, toPage = false): Promise<InjectResult> {
+  request(target: PageTarget, frames: readonly Payload[], toPage = false): Promise<InjectResult> {
     const id = `${this.#prefix}-${++this.#next}`;
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         this.#pending.delete(id);
-        resolve({ id, ok: false, error: `the page did not answer within ${INJECT_TIMEOUT_MS / 1000} s`, buffered: 0 });
+        resolve({ id, ok: false, error: `the page did not answer within ${INJECT_TIMEOUT_MS / 1000} s`, buffered: 0, sent: 0 });
       }, INJECT_TIMEOUT_MS);
       this.#pending.set(id, { resolve, timer });
-      const base = toPage ? ({ type: 'inject', doc: target.doc, id, cid: target.cid, dir: 'in' } as const) : ({ type: 'inject', doc: target.doc, id, cid: target.cid } as const);
+      const wire = frames.map((f) => ('text' in f ? { text: f.text } : { bytes: bytesToBase64(f.bytes) }));
+      const base = { type: 'inject', doc: target.doc, id, cid: target.cid, frames: wire } as const;
       try {
-        if (payload.bytes !== undefined) this.post({ ...base, bytes: bytesToBase64(payload.bytes) });
-        else if (payload.text !== undefined) this.post({ ...base, text: payload.text });
-        else this.post(base);
+        this.post(toPage ? { ...base, dir: 'in' } : base);
       } catch (error) {
-        this.result({ type: 'injected', doc: target.doc, id, ok: false, error: `the panel lost its port: ${String(error)}`, buffered: 0 });
+        this.result({ type: 'injected', doc: target.doc, id, ok: false, error: `the panel lost its port: ${String(error)}`, buffered: 0, sent: 0 });
       }
     });
   }
 }
 
-/** The windowed sink of one replay into one page socket. */
+/** One frame for the page: binary or text. */
+export type Payload = { readonly bytes: Uint8Array } | { readonly text: string };
+
+/**
+ * The windowed sink of one replay into one page socket. Frames handed over in the same task (at
+ * high speed, many) go in one inject; a frame due later starts a new one.
+ */
 class PageSink {
+  /** Frames handed to the sink and not answered yet (the unsent batch included), and their bytes. */
   #inflight = 0;
   #inflightBytes = 0;
+  #batch: Payload[] = [];
+  /** Binary bytes and text units of the unsent batch (the caps of one inject), and its frames' sizes (the window). */
+  #batchBytes = 0;
+  #batchText = 0;
+  #batchSize = 0;
+  #postQueued = false;
   #buffered = 0;
   #failure: Error | null = null;
   #wake: (() => void)[] = [];
@@ -118,30 +132,73 @@ class PageSink {
     readonly toPage: boolean,
   ) {}
 
-  /** Sends one frame within the window; throws the first failure of any earlier frame. */
-  async send(payload: { bytes?: Uint8Array; text?: string }, size: number): Promise<void> {
+  /**
+   * Takes one frame within the window: at once when the window has room (no promise, so the
+   * replay hands over the next frame in the same task), else once answers made room.
+   * @throws the first failure of any earlier frame.
+   */
+  send(payload: Payload, size: number): void | Promise<void> {
     this.#check();
-    while (this.#inflight > 0 && (this.#inflight >= INJECT_WINDOW_FRAMES || this.#inflightBytes + size > INJECT_WINDOW_BYTES)) await this.#answer();
-    this.#check();
-    // Delivered to the page, a frame is taken at once (its listeners ran); bufferedAmount is about sending.
-    if (!this.toPage && this.#buffered > PAGE_BUFFER_HIGH) await this.#drain();
-    this.#inflight += 1;
-    this.#inflightBytes += size;
-    void this.injector.request(this.target, payload, this.toPage).then((result) => {
-      this.#inflight -= 1;
-      this.#inflightBytes -= size;
-      if (result.ok) {
-        this.sent += 1;
-        this.#buffered = result.buffered;
-      } else this.#failure ??= new Error(result.error);
-      for (const wake of this.#wake.splice(0)) wake();
-    });
+    if (this.#full(size) || (!this.toPage && this.#buffered > PAGE_BUFFER_HIGH)) return this.#sendLater(payload, size);
+    this.#take(payload, size);
   }
 
-  /** Waits for every frame's answer. @throws the first failure. */
+  #full(size: number): boolean {
+    return this.#inflight > 0 && (this.#inflight >= INJECT_WINDOW_FRAMES || this.#inflightBytes + size > INJECT_WINDOW_BYTES);
+  }
+
+  async #sendLater(payload: Payload, size: number): Promise<void> {
+    while (this.#full(size)) {
+      this.#post();
+      await this.#answer();
+      this.#check();
+    }
+    // Delivered to the page, a frame is taken at once (its listeners ran); bufferedAmount is about sending.
+    if (!this.toPage && this.#buffered > PAGE_BUFFER_HIGH) await this.#drain();
+    this.#take(payload, size);
+  }
+
+  #take(payload: Payload, size: number): void {
+    const text = 'text' in payload ? payload.text.length : 0;
+    // The caps of one inject; base64 pads each binary frame by up to 2 bytes.
+    if (this.#batch.length >= MAX_INJECT_FRAMES || this.#batchBytes + size + 2 * (this.#batch.length + 1) > MAX_FRAME_BYTES || this.#batchText + text > MAX_TEXT_CHARS) this.#post();
+    this.#inflight += 1;
+    this.#inflightBytes += size;
+    this.#batch.push(payload);
+    this.#batchBytes += 'text' in payload ? 0 : size;
+    this.#batchText += text;
+    this.#batchSize += size;
+    // Posted once the replay stops handing over frames in this task: frames due together share an inject.
+    if (!this.#postQueued) {
+      this.#postQueued = true;
+      queueMicrotask(() => this.#post());
+    }
+  }
+
+  /** Sends what is left and waits for every frame's answer. @throws the first failure. */
   async flush(): Promise<void> {
+    this.#post();
     while (this.#inflight > 0) await this.#answer();
     this.#check();
+  }
+
+  #post(): void {
+    this.#postQueued = false;
+    if (this.#batch.length === 0) return;
+    const frames = this.#batch;
+    const bytes = this.#batchSize;
+    this.#batch = [];
+    this.#batchBytes = 0;
+    this.#batchText = 0;
+    this.#batchSize = 0;
+    void this.injector.request(this.target, frames, this.toPage).then((result) => {
+      this.#inflight -= frames.length;
+      this.#inflightBytes -= bytes;
+      this.sent += result.sent;
+      if (result.ok) this.#buffered = result.buffered;
+      else this.#failure ??= new Error(result.error);
+      for (const wake of this.#wake.splice(0)) wake();
+    });
   }
 
   #check(): void {
@@ -157,7 +214,7 @@ class PageSink {
     await this.flush();
     while (this.#buffered > PAGE_BUFFER_HIGH) {
       await new Promise((resolve) => setTimeout(resolve, DRAIN_POLL_MS));
-      const probe = await this.injector.request(this.target, {});
+      const probe = await this.injector.request(this.target, []);
       if (!probe.ok) throw (this.#failure = new Error(probe.error));
       this.#buffered = probe.buffered;
     }

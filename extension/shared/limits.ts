@@ -78,3 +78,9 @@ export const HOOK_ARENA_BYTES = 64 << 10;
 
 /** Largest frame copied into a frame block; larger ones get a buffer of their own. Default 4 KiB. */
 export const HOOK_ARENA_FRAME_BYTES = 4 << 10;
+
+/**
+ * Frames in one inject (replay into the page) at most. A replay sends the frames that are due
+ * together in one inject (at high speed, many), so a frame costs one message on each hop, not four.
+ */
+export const MAX_INJECT_FRAMES = 256;

@@ -248,9 +248,12 @@ async function forge(page: Page, cid: string, extraSecrets: readonly string[]): 
         for (const base of [s, `clasp-devtools:${s}`]) for (const suffix of [':inject', ':injected', '']) names.add(`${base}${suffix}`);
       }
       const details: unknown[] = [
-        { id: 'forged-1', cid: cidArg, text: 'FORGED-INJECT' },
-        { id: 'forged-2', cid: cidArg, bytes: new Uint8Array([0xde, 0xad]).buffer },
-        { id: 'forged-3', ok: true, error: '', buffered: 0 },
+        // the hook's own detail shape (frames), the one-frame shape of the ports, and a well-formed answer
+        { id: 'forged-1', cid: cidArg, frames: ['FORGED-INJECT'] },
+        { id: 'forged-2', cid: cidArg, frames: [new Uint8Array([0xde, 0xad]).buffer] },
+        { id: 'forged-4', cid: cidArg, dir: 'in', frames: ['FORGED-DELIVERY'] },
+        { id: 'forged-5', cid: cidArg, text: 'FORGED-INJECT' },
+        { id: 'forged-3', ok: true, error: '', buffered: 0, sent: 1 },
       ];
       for (const name of names) {
         for (const detail of details) {
@@ -287,6 +290,7 @@ test('the page can neither start nor answer an inject, nor list a frame as repla
   expect(list.slice(replayedBefore).map((e) => e['text'] ?? e['bytes'])).toEqual(['after forgeries']);
   // The emitted frames are listed, as the page's own traffic (never marked replay).
   expect(objectEvents(ms, main.doc).filter((e) => e['text'] === 'FORGED-EMIT').map((e) => e['replay'] ?? 'unmarked')).toEqual(['unmarked']);
+  expect(objectEvents(ms, main.doc).some((e) => e['text'] === 'FORGED-DELIVERY')).toBe(false);
 });
 
 test('a closed socket, an unknown socket and a malformed inject are answered ok: false and send nothing', async () => {

@@ -155,7 +155,7 @@ test('without deep mode the page socket is offered disabled, and the service wor
       }),
     doc,
   );
-  expect(answer).toEqual({ type: 'injected', doc, id: 'forged-1', ok: false, error: 'replay into the page needs Deep mode on (the debugger attached to this tab)', buffered: 0 });
+  expect(answer).toEqual({ type: 'injected', doc, id: 'forged-1', ok: false, error: 'replay into the page needs Deep mode on (the debugger attached to this tab)', buffered: 0, sent: 0 });
   await sleep(300);
   expect(received[0]!.some((m) => m.includes('not without deep mode'))).toBe(false);
 });
