@@ -38,10 +38,10 @@ function setup(api: FakeDebugger | null = new FakeDebugger()) {
 
 const AUTO = '{"autoAttach":true,"waitForDebuggerOnStart":false,"flatten":true}';
 
-test('start attaches, enables Network and flattened auto-attach, and reports the state', async () => {
+test('start attaches and turns on flattened auto-attach (Network only for workers), and reports the state', async () => {
   const { api, deep, states } = setup();
   await deep.start(4);
-  expect(api!.calls).toEqual(['attach 4 1.3', '4 Network.enable', `4 Target.setAutoAttach ${AUTO}`]);
+  expect(api!.calls).toEqual(['attach 4 1.3', `4 Target.setAutoAttach ${AUTO}`]);
   expect(states(4)).toEqual(['attaching', 'on']);
   expect(deep.state(4)).toBe('on');
   await deep.start(4); // a second start of the same tab does not attach twice

@@ -4,9 +4,11 @@
  * closes, or when Chrome detaches (tab closed, infobar Cancel). Only in the deep build flavour
  * (`npm run build:ext -- --deep`), whose manifest adds the `debugger` permission.
  *
- * Attach flow: `attach(tab, '1.3')` → `Network.enable` → `Target.setAutoAttach {autoAttach, flatten}`;
- * every child target (a worker) announced by `Target.attachedToTarget` gets its own
- * `Network.enable` through its `sessionId`. CDP events are mapped by {@link DeepMapper} and sent to
+ * Attach flow: `attach(tab, '1.3')` → `Target.setAutoAttach {autoAttach, flatten}`; every child
+ * target (a worker) announced by `Target.attachedToTarget` gets `Network.enable` through its
+ * `sessionId`. The tab's own target does not: the page hook already has its sockets (DeepMapper
+ * keeps only workers' frames), and there every frame would cost a CDP event to serialise, route
+ * and drop. CDP events are mapped by {@link DeepMapper} and sent to
  * the panels of the tab the debugger source names — never to another tab.
  *
  * @packageDocumentation
@@ -71,7 +73,6 @@ export class DeepController {
     this.#report(tabId, 'attaching', '');
     try {
       await this.api.attach({ tabId }, CDP_VERSION);
-      await this.api.sendCommand({ tabId }, 'Network.enable');
       await this.api.sendCommand({ tabId }, 'Target.setAutoAttach', { autoAttach: true, waitForDebuggerOnStart: false, flatten: true });
       if (this.#sessions.get(tabId) !== session) return; // stopped meanwhile
       session.state = 'on';
