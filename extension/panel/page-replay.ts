@@ -7,9 +7,9 @@
  *
  * Pacing: up to {@link INJECT_WINDOW_FRAMES} frames or {@link INJECT_WINDOW_BYTES} bytes are on
  * their way to the page at once (the replay's schedule is kept; a round trip through the service
- * worker is not waited for per frame), and frames due together travel in one inject. When the socket's `bufferedAmount` passes
- * {@link PAGE_BUFFER_HIGH} (the network is slower than the replay), the replay waits until it drains,
- * so a fast replay never piles megabytes into the page. The first failure (socket closed, document
+ * worker is not waited for per frame), and frames due together travel in one inject. When the
+ * socket's `bufferedAmount` passes {@link PAGE_BUFFER_HIGH} (the network is slower than the
+ * replay), the replay waits until it drains, so a fast replay never piles megabytes into the page. The first failure (socket closed, document
  * gone, deep mode stopped, no answer within {@link INJECT_TIMEOUT_MS}) ends the replay with that
  * reason: no later frame is sent, so nothing goes out of order.
  */
