@@ -48,7 +48,7 @@ import { WebSocketServer } from 'ws';
 import { encode } from '../src/protocol/index.js';
 import { startPageServer, type PageServer } from '../test/support/browser.js';
 import { DEEP_EXTENSION_DIR, ensureExtensionBuilt, launchWithExtension, openClaspPanel, type ExtensionBrowser } from '../test/support/devtools-panel.js';
-import { press, sleep, until } from '../test/e2e/panel-helpers.js';
+import { choose, press, sleep, until } from '../test/e2e/panel-helpers.js';
 
 function flag(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -268,22 +268,10 @@ async function main(): Promise<void> {
     return { id: id!, sentAt };
   }
 
-  async function select(selector: string, value: string): Promise<void> {
-    await panel.evaluate(
-      (sel, v) => {
-        const input = document.querySelector<HTMLSelectElement>(sel)!;
-        input.value = v;
-        input.dispatchEvent(new Event('change', { bubbles: true }));
-      },
-      selector,
-      value,
-    );
-  }
-
   /** Selects the page socket (value `page:…`) or the relay URL as the replay target. */
   async function target(into: 'page' | 'relay'): Promise<void> {
     if (into === 'relay') {
-      await select('.replay-target', 'relay');
+      await choose(panel, '.replay-target', 'relay');
       await panel.$eval('.replay-url', (e, url) => void ((e as HTMLInputElement).value = url), relayWs!.url);
       return;
     }
@@ -297,7 +285,7 @@ async function main(): Promise<void> {
       (v) => v !== '',
       'the page socket in the target menu',
     );
-    await select('.replay-target', value);
+    await choose(panel, '.replay-target', value);
   }
 
   async function replay(id: string, frames: Uint8Array[], into: 'page' | 'relay', speed: string): Promise<Outcome> {
@@ -305,7 +293,7 @@ async function main(): Promise<void> {
     await press(panel, '.tabs .tab-recordings');
     await panel.waitForSelector(`.recordings-rows tr[data-id="${id}"] .rec-replay`);
     await target(into);
-    await select('.replay-speed', speed);
+    await choose(panel, '.replay-speed', speed);
     await clearNotice();
     server.reset();
     const cpuBefore = processCpu(browserPid);

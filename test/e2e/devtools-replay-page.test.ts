@@ -23,7 +23,7 @@ import { WebSocketServer } from 'ws';
 import { encode } from '../../src/protocol/index.js';
 import { startPageServer, type PageServer } from '../support/browser.js';
 import { DEEP_EXTENSION_DIR, ensureExtensionBuilt, launchWithExtension, openClaspPanel, type ExtensionBrowser } from '../support/devtools-panel.js';
-import { press, setInput, sleep, until, waitRows } from './panel-helpers.js';
+import { choose, press, setInput, sleep, until, waitRows } from './panel-helpers.js';
 
 let server: PageServer;
 let wsHttp: Server;
@@ -48,18 +48,6 @@ function serverAnswers(text: string): (Uint8Array | string)[] {
 }
 
 const notice = (): Promise<string> => panel.$eval('.status .notice', (n) => n.textContent ?? '');
-
-async function select(selector: string, value: string): Promise<void> {
-  await panel.evaluate(
-    (sel, v) => {
-      const input = document.querySelector<HTMLSelectElement>(sel)!;
-      input.value = v;
-      input.dispatchEvent(new Event('change', { bubbles: true }));
-    },
-    selector,
-    value,
-  );
-}
 
 /**
  * The replay target menu, rebuilt as when the user opens it: the relay entry and the options of the
@@ -171,9 +159,9 @@ test('in deep mode a recording replays into the open page socket: in order, byte
   await waitDeepState('on');
   await panel.click('.tabs .tab-recordings');
   const menu = await until(targets, (t) => t.length === 2 && !t[1]!.disabled, 'the enabled page socket');
-  await select('.replay-target', menu[1]!.value);
+  await choose(panel, '.replay-target', menu[1]!.value);
   expect(await panel.$eval('.replay-url', (e) => (e as HTMLElement).hidden)).toBe(true);
-  await select('.replay-speed', 'Infinity');
+  await choose(panel, '.replay-speed', 'Infinity');
   await panel.click(`.recordings-rows tr[data-id="${id}"] .rec-replay`);
   const done = await until(notice, (t) => t.startsWith('replayed ') || t.startsWith('replay failed'), 'the replay to finish');
   expect(done).toMatch(/^replayed 32 frames of recording \d+ into this page: #2 ws:\/\/127\.0\.0\.1:\d+\/; lateness p99 [\d.]+ ms, max [\d.]+ ms; the page's socket took 31 frames; 1 HELLO not sent \(the connection already has its session\)$/);
@@ -207,9 +195,9 @@ test("the recording's in frames replay into the page as if from the server: in o
   const sentBefore = received[0]!.length;
   await panel.click('.tabs .tab-recordings');
   const menu = await until(targets, (t) => t.length === 2 && !t[1]!.disabled, 'the page socket');
-  await select('.replay-target', menu[1]!.value);
-  await select('.replay-direction', 'in');
-  await select('.replay-speed', 'Infinity');
+  await choose(panel, '.replay-target', menu[1]!.value);
+  await choose(panel, '.replay-direction', 'in');
+  await choose(panel, '.replay-speed', 'Infinity');
   await panel.click(`.recordings-rows tr[data-id="${id}"] .rec-replay`);
   const done = await until(notice, (t) => t.includes('the in frames of') || t.startsWith('replay failed'), 'the replay to finish');
   expect(done).toMatch(/^replayed 3 frames of the in frames of recording \d+ into this page: #2 ws:.+; the page received 2 frames; 1 WELCOME not sent \(the connection already has its session\)$/);
@@ -228,7 +216,7 @@ test("the recording's in frames replay into the page as if from the server: in o
   expect(delivered).toHaveLength(2);
   expect(delivered[0]).toContain('|SET|/e2e/replay/from-server|');
   await setInput(panel, '.toolbar .text', '');
-  await select('.replay-direction', 'out');
+  await choose(panel, '.replay-direction', 'out');
 });
 
 test('a part of a recording (an address pattern) replays in a loop until Stop', async () => {
@@ -236,8 +224,8 @@ test('a part of a recording (an address pattern) replays in a loop until Stop', 
   const before = received[0]!.length;
   await panel.click('.tabs .tab-recordings');
   const menu = await until(targets, (t) => t.length === 2 && !t[1]!.disabled, 'the page socket');
-  await select('.replay-target', menu[1]!.value);
-  await select('.replay-speed', '10');
+  await choose(panel, '.replay-target', menu[1]!.value);
+  await choose(panel, '.replay-speed', '10');
   await setInput(panel, '.replay-address', '/e2e/replay/a/1*'); // 1 and 10–19: 11 SETs
   await panel.$eval('.replay-loop', (c) => (c as HTMLInputElement).click());
   await panel.click(`.recordings-rows tr[data-id="${id}"] .rec-replay`);
@@ -263,8 +251,8 @@ test('a socket closed during a replay ends it with that reason; the server got a
   const before = received[0]!.length;
   await panel.click('.tabs .tab-recordings');
   const menu = await until(targets, (t) => t.length === 2 && !t[1]!.disabled, 'the page socket');
-  await select('.replay-target', menu[1]!.value);
-  await select('.replay-speed', '1');
+  await choose(panel, '.replay-target', menu[1]!.value);
+  await choose(panel, '.replay-speed', '1');
   await panel.click(`.recordings-rows tr[data-id="${id}"] .rec-replay`);
   await until(() => panel.$eval('.replay-status', (e) => e.textContent ?? ''), (t) => /^([5-9]|\d\d+)( \/ \d+)? frames/.test(t), 'a few replayed frames');
   await page.evaluate(() => (globalThis as any).R.close());

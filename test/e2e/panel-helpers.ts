@@ -91,3 +91,16 @@ export async function until<T>(read: () => Promise<T> | T, ok: (v: T) => boolean
   }
   return v;
 }
+
+/** Chooses `value` in a `<select>` of the panel and fires its `change` event (what the replay bar listens to). */
+export async function choose(frame: Frame, selector: string, value: string): Promise<void> {
+  await frame.evaluate(
+    (sel, v) => {
+      const input = document.querySelector<HTMLSelectElement>(sel)!;
+      input.value = v;
+      input.dispatchEvent(new Event('change', { bubbles: true }));
+    },
+    selector,
+    value,
+  );
+}
